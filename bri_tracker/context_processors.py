@@ -1,0 +1,20 @@
+from django.utils.functional import SimpleLazyObject
+
+
+def _counts():
+    # Imported here: context processors load before the app registry is ready.
+    from countries.models import PartnerAgreement
+    from projects.models import Observation, Project
+    from sources.models import Source
+
+    return {
+        "projects": Project.objects.count(),
+        "figures": Observation.objects.count(),
+        "sources": Source.objects.count(),
+        "agreements": PartnerAgreement.objects.count(),
+    }
+
+
+def data_counts(request):
+    """Footer counts, queried only by templates that show them."""
+    return {"data_counts": SimpleLazyObject(_counts)}

@@ -1,0 +1,171 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from sources.dates import DatePrecision, format_partial_date
+from sources.validators import validate_quote
+
+
+class Country(models.Model):
+    """An ISO 3166-1 country with its UN M49 region; all of them, partner or not."""
+
+    iso3 = models.CharField("ISO 3166-1 alpha-3", max_length=3, unique=True)
+    iso2 = models.CharField("ISO 3166-1 alpha-2", max_length=2, unique=True)
+    numeric_code = models.CharField("ISO/M49 numeric code", max_length=3, blank=True)
+    name = models.CharField(max_length=100)
+    official_name = models.CharField(max_length=200, blank=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    region = models.CharField("UN M49 region", max_length=50, blank=True)
+    subregion = models.CharField("UN M49 sub-region", max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(iso3__regex=r"^[A-Z]{3}$"), name="country_iso3_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(iso2__regex=r"^[A-Z]{2}$"), name="country_iso2_format"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Organization(models.Model):
+    """An international organisation that signs cooperation documents."""
+
+    name = models.CharField(max_length=200, unique=True)
+    acronym = models.CharField(max_length=30, blank=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+
+class PartnerAgreementKind(models.TextChoices):
+    BRI_MOU = "bri_mou", "BRI memorandum of understanding"
+    COOPERATION_PLAN = "cooperation_plan", "Cooperation plan"
+    COOPERATION_DOCUMENT = "cooperation_document", "Cooperation document"
+    SECTORAL = "sectoral", "Sectoral agreement"
+    JOINT_STATEMENT = "joint_statement", "Joint statement"
+    OTHER = "other", "Other"
+
+
+class PartnerAgreementStatus(models.TextChoices):
+    IN_FORCE = "in_force", "In force"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    EXPIRED = "expired", "Expired"
+
+
+class PartnerAgreement(models.Model):
+    """A cooperation document signed with China by one country or organisation."""
+
+    Kind = PartnerAgreementKind
+
+    Status = PartnerAgreementStatus
+
+    country = models.ForeignKey(
+        "countries.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+    )
+    organization = models.ForeignKey(
+        "countries.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+    )
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    signed_on = models.DateField(null=True, blank=True)
+    signed_on_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.IN_FORCE
+    )
+    ended_on = models.DateField(null=True, blank=True)
+    source = models.ForeignKey(
+        "sources.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+    )
+    quote = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["signed_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(country__isnull=False, organization__isnull=True)
+                    | Q(country__isnull=True, organization__isnull=False)
+                ),
+                name="agreement_exactly_one_partner",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=PartnerAgreementKind.values),
+                name="agreement_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PartnerAgreementStatus.values),
+                name="agreement_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_on_precision__in=DatePrecision.values),
+                name="agreement_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="in_force") | Q(ended_on__isnull=True),
+                name="agreement_in_force_has_no_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(ended_on__gte=F("signed_on")),
+                name="agreement_ends_after_signing",
+            ),
+            models.CheckConstraint(
+                condition=Q(quote="") | Q(source__isnull=False),
+                name="agreement_quote_needs_source",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner}: {self.title} ({self.signed_display})"
+
+    def clean(self):
+        errors = {}
+        if (self.country_id is None) == (self.organization_id is None):
+            errors["country"] = (
+                "Choose exactly one partner: a country or an organisation."
+            )
+        if self.status == self.Status.IN_FORCE and self.ended_on:
+            errors["ended_on"] = "An agreement in force has no end date."
+        if self.ended_on and self.signed_on and self.ended_on < self.signed_on:
+            errors["ended_on"] = "An agreement cannot end before it was signed."
+        if errors:
+            raise ValidationError(errors)
+        validate_quote(self.quote, self.source)
+
+    @property
+    def partner(self):
+        return self.country or self.organization
+
+    @property
+    def signed_display(self):
+        return format_partial_date(self.signed_on, self.signed_on_precision)

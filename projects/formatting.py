@@ -1,0 +1,46 @@
+"""Figures as readers see them: "10M+ passengers", "~US$1T", "3,398 trips"."""
+
+from decimal import Decimal
+
+_SCALES = [
+    (Decimal(10) ** 12, "T"),
+    (Decimal(10) ** 9, "B"),
+    (Decimal(10) ** 6, "M"),
+    (Decimal(10) ** 3, "K"),
+]
+_APPROXIMATE = {"about", "nearly"}
+
+
+def compact_number(value):
+    """10000000 -> "10M", 110000 -> "110K", 17800000000 -> "17.8B", 3398 -> "3,398".
+
+    Numbers below 10,000 keep all their digits: "3,398" says more than "3.4K".
+    """
+    value = Decimal(value)
+    for size, suffix in _SCALES:
+        if value >= size and (size > 1000 or value >= 10_000):
+            scaled = (value / size).quantize(Decimal("0.01")).normalize()
+            return f"{scaled:f}{suffix}"
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value.normalize():f}"
+
+
+def humanize_figure(value, metric, qualifier):
+    """A figure with its qualifier and unit, in the site's one notation."""
+    if value is None:
+        return ""
+    number = compact_number(value)
+    if metric is not None and metric.is_currency:
+        number = f"US${number}"
+    if qualifier == "more_than":
+        number = f"{number}+"
+    elif qualifier in _APPROXIMATE:
+        number = f"~{number}"
+    elif qualifier == "up_to":
+        number = f"≤{number}"
+    unit = f" {metric.unit}" if metric is not None and metric.unit else ""
+    text = f"{number}{unit}"
+    if qualifier == "projected":
+        text = f"{text} (projected)"
+    return text

@@ -1,0 +1,408 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from projects.formatting import humanize_figure
+from sources.dates import DatePrecision, format_partial_date
+from sources.validators import validate_quote
+
+
+class MetricAggregation(models.TextChoices):
+    CUMULATIVE = "cumulative", "Cumulative count (grows over time)"
+    FLOW = "flow", "Flow per period"
+    STOCK = "stock", "Stock or level at a date"
+
+
+class Metric(models.Model):
+    """What a figure measures. Rows come from a data migration: code relies on keys."""
+
+    Aggregation = MetricAggregation
+
+    key = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100)
+    unit = models.CharField(
+        max_length=30, blank=True, help_text="Shown after the number, e.g. “GW”."
+    )
+    is_currency = models.BooleanField(
+        default=False, help_text="Value is an amount of money in US dollars."
+    )
+    aggregation = models.CharField(max_length=10, choices=Aggregation.choices)
+    description = models.TextField(blank=True)
+    is_headline = models.BooleanField(
+        default=False, help_text="Shown as a headline card on the dashboard."
+    )
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(aggregation__in=MetricAggregation.values),
+                name="metric_aggregation_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectQuerySet(models.QuerySet):
+    def signature(self):
+        return self.filter(is_signature=True)
+
+    def with_countries(self):
+        return self.prefetch_related("countries")
+
+
+class ProjectKind(models.TextChoices):
+    PROJECT = "project", "Project"
+    PROGRAMME = "programme", "Programme"
+    SERVICE = "service", "Corridor or service"
+
+
+class ProjectSector(models.TextChoices):
+    RAILWAY = "railway", "Railway"
+    RAIL_FREIGHT = "rail_freight", "Rail freight service"
+    PORT = "port", "Port"
+    ENERGY = "energy", "Energy"
+    INDUSTRIAL_PARK = "industrial_park", "Industrial park"
+    EDUCATION = "education", "Education and training"
+    AGRICULTURE = "agriculture", "Agriculture"
+    MULTI_SECTOR = "multi_sector", "Multi-sector corridor"
+    OTHER = "other", "Other"
+
+
+class ProjectStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    UNDER_CONSTRUCTION = "under_construction", "Under construction"
+    OPERATIONAL = "operational", "Operational"
+    COMPLETED = "completed", "Completed"
+    SUSPENDED = "suspended", "Suspended"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Project(models.Model):
+    """A project, a programme or a service that figures are reported for."""
+
+    Kind = ProjectKind
+
+    Sector = ProjectSector
+
+    Status = ProjectStatus
+
+    name = models.CharField(max_length=200, unique=True)
+    official_name = models.CharField(max_length=300, blank=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other names the press uses, for matching and search.",
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    countries = models.ManyToManyField(
+        "countries.Country", related_name="projects", blank=True
+    )
+    countries_note = models.TextField(blank=True)
+    region = models.CharField(
+        max_length=50, blank=True, help_text="For programmes spanning a region."
+    )
+    started_on = models.DateField(null=True, blank=True)
+    started_on_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    opened_on = models.DateField(null=True, blank=True)
+    opened_on_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    summary = models.TextField(blank=True)
+    specifications = models.TextField(
+        blank=True, help_text="Length, capacity and other physical facts."
+    )
+    operator = models.TextField(blank=True)
+    financing = models.TextField(blank=True)
+    data_gaps = models.TextField(
+        blank=True, help_text="What is known to be missing from the record."
+    )
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    is_signature = models.BooleanField(
+        default=False, help_text="A signature project, featured on the dashboard."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ProjectKind.values), name="project_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(sector__in=ProjectSector.values),
+                name="project_sector_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ProjectStatus.values),
+                name="project_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(started_on_precision__in=DatePrecision.values)
+                & Q(opened_on_precision__in=DatePrecision.values),
+                name="project_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90),
+                name="project_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True)
+                | Q(longitude__gte=-180, longitude__lte=180),
+                name="project_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="project_location_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if not isinstance(self.aliases, list) or not all(
+            isinstance(alias, str) and alias.strip() for alias in self.aliases
+        ):
+            raise ValidationError({"aliases": "Aliases are a list of names."})
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                {"longitude": "Give both latitude and longitude, or neither."}
+            )
+
+    @property
+    def started_display(self):
+        return format_partial_date(self.started_on, self.started_on_precision)
+
+    @property
+    def opened_display(self):
+        return format_partial_date(self.opened_on, self.opened_on_precision)
+
+
+class MilestoneKind(models.TextChoices):
+    CONSTRUCTION_START = "construction_start", "Construction started"
+    OPENING = "opening", "Opened"
+    EVENT = "event", "Event"
+    MEMBERSHIP = "membership", "Membership event"
+
+
+class Milestone(models.Model):
+    """A dated event of a project, a partner, or the initiative as a whole."""
+
+    Kind = MilestoneKind
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        help_text="Empty for initiative-wide events such as a Belt and Road Forum.",
+    )
+    country = models.ForeignKey(
+        "countries.Country",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        help_text="The partner country the event concerns, if any.",
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EVENT)
+    date = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    title = models.CharField(max_length=300)
+    note = models.TextField(blank=True)
+    source = models.ForeignKey(
+        "sources.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="milestones",
+    )
+    quote = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=MilestoneKind.values), name="milestone_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=DatePrecision.values),
+                name="milestone_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(quote="") | Q(source__isnull=False),
+                name="milestone_quote_needs_source",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date_display}: {self.title}"
+
+    def clean(self):
+        validate_quote(self.quote, self.source)
+
+    @property
+    def date_display(self):
+        return format_partial_date(self.date, self.date_precision)
+
+
+class ObservationQualifier(models.TextChoices):
+    EXACT = "exact", "Exact"
+    MORE_THAN = "more_than", "More than"
+    NEARLY = "nearly", "Nearly"
+    ABOUT = "about", "About"
+    UP_TO = "up_to", "Up to"
+    PROJECTED = "projected", "Projected"
+
+
+class ObservationPeriod(models.TextChoices):
+    CUMULATIVE = "cumulative", "Cumulative to date"
+    YEAR = "year", "Year"
+    HALF_YEAR = "half_year", "Half-year"
+    QUARTER = "quarter", "Quarter"
+    MONTH = "month", "Month"
+    YEAR_TO_DATE = "year_to_date", "Year to date"
+    DAY = "day", "Single day"
+    SPAN = "span", "Stated span (period start to as-of)"
+    POINT = "point", "At a point in time"
+
+
+class ObservationConfidence(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class Observation(models.Model):
+    """One figure as one source states it: value, qualifier, dates and quote."""
+
+    Qualifier = ObservationQualifier
+
+    Period = ObservationPeriod
+
+    Confidence = ObservationConfidence
+
+    metric = models.ForeignKey(
+        Metric, on_delete=models.PROTECT, related_name="observations"
+    )
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="observations",
+        help_text="Empty for initiative-wide figures.",
+    )
+    value = models.DecimalField(max_digits=22, decimal_places=4)
+    qualifier = models.CharField(
+        max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    period = models.CharField(
+        max_length=15, choices=Period.choices, default=Period.CUMULATIVE
+    )
+    period_start = models.DateField(null=True, blank=True)
+    as_of = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day the figure covers; empty when the source gives none.",
+    )
+    as_of_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    change_percent = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Year-on-year change as the source states it.",
+    )
+    source = models.ForeignKey(
+        "sources.Source", on_delete=models.PROTECT, related_name="observations"
+    )
+    quote = models.TextField(
+        blank=True, help_text="The exact words of the source that state the figure."
+    )
+    counted = models.CharField(
+        max_length=200, blank=True, help_text="What exactly is counted, if narrower."
+    )
+    confidence = models.CharField(max_length=6, choices=Confidence.choices, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["metric__sort_order", "as_of", "pk"]
+        indexes = [models.Index(fields=["metric", "project", "as_of"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=0), name="observation_value_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(qualifier__in=ObservationQualifier.values),
+                name="observation_qualifier_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(period__in=ObservationPeriod.values),
+                name="observation_period_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(as_of_precision__in=DatePrecision.values),
+                name="observation_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__in=["", *ObservationConfidence.values]),
+                name="observation_confidence_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(as_of__isnull=True)
+                | Q(period_start__lte=F("as_of")),
+                name="observation_period_starts_before_as_of",
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.project or "Belt and Road Initiative"
+        return f"{scope}: {self.display_value} ({self.as_of_display})"
+
+    def clean(self):
+        if self.value is not None and self.value < 0:
+            raise ValidationError({"value": "A figure cannot be negative."})
+        if self.period_start and self.as_of and self.period_start > self.as_of:
+            raise ValidationError(
+                {"period_start": "The period cannot start after its as-of date."}
+            )
+        if self.source_id is not None:
+            validate_quote(self.quote, self.source)
+
+    @property
+    def as_of_display(self):
+        return format_partial_date(self.as_of, self.as_of_precision)
+
+    @property
+    def display_value(self):
+        return humanize_figure(self.value, self.metric, self.qualifier)

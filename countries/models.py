@@ -156,7 +156,7 @@ class PartnerAgreement(models.Model):
             )
         if self.status == self.Status.IN_FORCE and self.ended_on:
             errors["ended_on"] = "An agreement in force has no end date."
-        if self.ended_on and self.signed_on and self.ended_on < self.signed_on:
+        elif self.ended_on and self.signed_on and self.ended_on < self.signed_on:
             errors["ended_on"] = "An agreement cannot end before it was signed."
         if errors:
             raise ValidationError(errors)

@@ -1,6 +1,6 @@
 """Figures as readers see them: "10M+ passengers", "~US$1T", "3,398 trips"."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 _SCALES = [
     (Decimal(10) ** 12, "T"),
@@ -17,13 +17,15 @@ def compact_number(value):
     Numbers below 10,000 keep all their digits: "3,398" says more than "3.4K".
     """
     value = Decimal(value)
+    # Largest scale first; rounding may carry into the next scale up
+    # (999,999,999 is "1B", not "1000M").
     for size, suffix in _SCALES:
-        if value >= size and (size > 1000 or value >= 10_000):
-            scaled = (value / size).quantize(Decimal("0.01")).normalize()
-            return f"{scaled:f}{suffix}"
+        scaled = (value / size).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        if scaled >= 1 and (size > 1000 or value >= 10_000):
+            return f"{scaled.normalize():f}{suffix}"
     if value == value.to_integral_value():
         return f"{int(value):,}"
-    return f"{value.normalize():f}"
+    return f"{value.normalize():,f}"
 
 
 def humanize_figure(value, metric, qualifier):

@@ -36,6 +36,11 @@ class Source(models.Model):
         help_text="The date as the source gives it, where it is not a clean date.",
     )
     url = models.URLField(max_length=1000, blank=True)
+    external_id = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Identifier in the collection it came from (a file name, a DOI).",
+    )
     language = models.CharField(max_length=10, default="en")
     text = models.TextField(blank=True, help_text="Cleaned full text, if stored.")
     content_hash = models.CharField(max_length=64, blank=True, db_index=True)
@@ -57,6 +62,11 @@ class Source(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["url"], condition=~Q(url=""), name="source_url_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="source_external_id_unique",
             ),
             models.CheckConstraint(
                 condition=~Q(duplicate_of=F("pk")),

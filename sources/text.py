@@ -4,6 +4,7 @@ import hashlib
 import re
 
 import ftfy
+import ftfy.bad_codecs  # noqa: F401  registers the "sloppy-windows-1252" codec
 
 _WHITESPACE = re.compile(r"\s+")
 _TYPOGRAPHIC = str.maketrans(
@@ -19,13 +20,38 @@ _TYPOGRAPHIC = str.maketrans(
 )
 
 
+def _sloppy_chars(first, last):
+    return re.escape(
+        "".join(bytes([b]).decode("sloppy-windows-1252") for b in range(first, last))
+    )
+
+
+# UTF-8 bytes read as Windows-1252: a lead byte, then continuation bytes.
+_CONTINUATION = f"[{_sloppy_chars(0x80, 0xC0)}]"
+_LEFTOVER_MOJIBAKE = re.compile(
+    f"[{_sloppy_chars(0xC2, 0xE0)}]{_CONTINUATION}"
+    f"|[{_sloppy_chars(0xE0, 0xF0)}]{_CONTINUATION}{{2}}"
+    f"|[{_sloppy_chars(0xF0, 0xF5)}]{_CONTINUATION}{{3}}"
+)
+
+
+def _redecode(match):
+    try:
+        return match.group().encode("sloppy-windows-1252").decode("utf-8")
+    except UnicodeError:
+        return match.group()
+
+
 def repair_text(raw):
     """Fix mojibake and stray control characters, trim trailing blanks.
 
-    Paragraph breaks are kept: the text is shown to readers as it was
+    ftfy leaves a lone mojibake sequence alone when the rest of the text looks
+    clean (release 000 ends in "â–\xa0", a "■" read as Windows-1252), so
+    sequences that decode as UTF-8 are re-decoded after it, with ftfy's codec.
+    Curly quotes and paragraph breaks are kept: readers see the text as it was
     published.
     """
-    fixed = ftfy.fix_text(raw)
+    fixed = _LEFTOVER_MOJIBAKE.sub(_redecode, ftfy.fix_text(raw, uncurl_quotes=False))
     lines = [line.rstrip() for line in fixed.splitlines()]
     return "\n".join(lines).strip() + "\n" if any(lines) else ""
 

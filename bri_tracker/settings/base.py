@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "sources",
     "countries",
     "projects",
+    "bri_tracker",
 ]
 
 MIDDLEWARE = [

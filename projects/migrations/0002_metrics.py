@@ -17,6 +17,11 @@ METRICS = [
     ("investment_usd", "Investment", "", True, "flow", True,
      "Investment or engagement in US dollars; the period says whether it is a "
      "year's flow or a cumulative total."),
+    ("engagement_usd", "BRI engagement", "", True, "flow", False,
+     "Investment plus construction contracts, as the Griffith Asia Institute / "
+     "Green Finance & Development Center count it."),
+    ("construction_usd", "Construction contracts", "", True, "flow", False,
+     "Value of construction contracts signed."),
     ("cooperative_projects", "Cooperative projects", "projects", False, "cumulative",
      False, "Cooperation projects created under the initiative."),
     ("freight_trips", "Freight train trips", "trips", False, "flow", True,

@@ -1,0 +1,77 @@
+import os
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; without this
+# the ORM calls in browser tests raise SynchronousOnlyOperation.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+OFFLINE_PROBLEMS = pytest.StashKey[dict]()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # `playwright install` cannot download here: use the system Chromium.
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Before any fixture runs, so the reason is not a browser launch error.
+    if item.get_closest_marker("browser") and not os.access(CHROMIUM, os.X_OK):
+        reason = f"Chromium not found at {CHROMIUM} (set CHROMIUM_PATH)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1: {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def offline_page(request, page):
+    """A Playwright page that fails the test on any non-loopback request
+    (a CDN link, say) and on JavaScript or console errors."""
+    left_host, errors = [], []
+    request.node.stash[OFFLINE_PROBLEMS] = {
+        "Requests left 127.0.0.1": left_host,
+        "Browser console errors": errors,
+    }
+
+    def handle(route):
+        url = urlsplit(route.request.url)
+        if url.scheme in ("data", "blob") or url.hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            left_host.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", handle)
+    page.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return page
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    # Checked here rather than in fixture teardown so that the test is
+    # reported as failed, not as "passed" plus a teardown error.
+    result = yield
+    for problem, found in item.stash.get(OFFLINE_PROBLEMS, {}).items():
+        if found:
+            pytest.fail(f"{problem}: {found}", pytrace=False)
+    return result

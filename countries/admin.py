@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from countries.models import Country, Organization, PartnerAgreement
 
@@ -13,6 +14,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "acronym"]
     search_fields = ["name", "acronym"]
     prepopulated_fields = {"slug": ["name"]}

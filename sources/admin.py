@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.db import models
 
 from sources.models import Source
 
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "title",
         "publisher",

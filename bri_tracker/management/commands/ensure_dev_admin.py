@@ -13,8 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
+        parser.add_argument("--site", default="http://127.0.0.1:8000")
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, site, **options):
         if not settings.DEBUG:
             raise CommandError("ensure_dev_admin runs only with DEBUG on.")
         User = get_user_model()
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "\nLocal admin account created (shown once):\n"
-                f"  http://127.0.0.1:8000/admin/\n"
+                f"  {site.rstrip('/')}/admin/\n"
                 f"  username: {username}\n  password: {password}\n"
             )
         )

@@ -1,0 +1,66 @@
+"""Every model's admin pages open for an editor, with search and filters."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from tests.factories import (
+    MilestoneFactory,
+    ObservationFactory,
+    OrganizationFactory,
+    PartnerAgreementFactory,
+    ProjectFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+MODELS = sorted(
+    (model for model in admin.site._registry if model._meta.app_label != "auth"),
+    key=lambda model: model._meta.label,
+)
+
+
+@pytest.fixture
+def data():
+    ObservationFactory(project=ProjectFactory(aliases=["Whoosh"]))
+    MilestoneFactory()
+    PartnerAgreementFactory()
+    OrganizationFactory()
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
+def test_admin_changelist_search_add_and_change_pages_open(admin_client, data, model):
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    row = model.objects.first()
+
+    assert admin_client.get(changelist).status_code == 200
+    assert admin_client.get(changelist, {"q": "whoosh"}).status_code == 200
+    assert (
+        admin_client.get(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+        ).status_code
+        == 200
+    )
+    assert (
+        admin_client.get(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])
+        ).status_code
+        == 200
+    )
+
+
+def test_admin_project_search_finds_aliases(admin_client, data):
+    response = admin_client.get(
+        reverse("admin:projects_project_changelist"), {"q": "whoosh"}
+    )
+
+    assert response.context["cl"].result_count == 1
+
+
+def test_admin_observation_list_shows_the_humanised_value(admin_client):
+    ObservationFactory(value=10_000_000, qualifier="more_than")
+
+    response = admin_client.get(reverse("admin:projects_observation_changelist"))
+
+    assert "10M+ passengers" in response.text

@@ -14,17 +14,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import slugify
 
 from countries.models import Country
+from countries.services import COUNTRY_FIELDS
 
-FIELDS = [
-    "iso3",
-    "iso2",
-    "numeric_code",
-    "name",
-    "official_name",
-    "slug",
-    "region",
-    "subregion",
-]
+FIELDS = ["iso3", *COUNTRY_FIELDS]
 
 # country_converter's continents are M49 regions except for this spelling.
 M49_SPELLING = {"America": "Americas"}

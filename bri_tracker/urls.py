@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from bri_tracker import views
+from projects import urls as public
 
 admin.site.site_header = "BRI Tracker editors"
 admin.site.site_title = "BRI Tracker admin"
@@ -9,5 +10,10 @@ admin.site.index_title = "Projects, partners and sourced figures"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("projects/", include((public.project_patterns, "projects"))),
+    path("figures/", include((public.figure_patterns, "figures"))),
+    path("countries/", include((public.country_patterns, "countries"))),
+    path("agreements/", include((public.agreement_patterns, "agreements"))),
+    path("sources/", include((public.source_patterns, "sources"))),
     path("admin/", admin.site.urls),
 ]

@@ -1,9 +1,147 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from sources.dates import DatePrecision, format_partial_date
 from sources.validators import validate_quote
+
+COUNTRY_EXPORT_COLUMNS = (
+    "iso3",
+    "iso2",
+    "name",
+    "region",
+    "subregion",
+    "partner_status",
+    "first_signed_on",
+    "first_signed_precision",
+    "withdrawn_on",
+    "agreement_count",
+    "project_count",
+)
+AGREEMENT_EXPORT_COLUMNS = (
+    "id",
+    "country_iso3",
+    "country_name",
+    "organization_name",
+    "title",
+    "kind",
+    "signed_on",
+    "signed_on_precision",
+    "status",
+    "ended_on",
+    "source_id",
+    "source_title",
+    "source_url",
+    "quote",
+)
+
+
+class PartnerStatus(models.TextChoices):
+    """A country's standing, derived from its recorded agreements (not a field)."""
+
+    PARTNER = "partner", "Partner"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    NONE = "none", "No agreement in force recorded"
+
+
+class CountryQuerySet(models.QuerySet):
+    def in_region(self, region):
+        return self.filter(region=region)
+
+    def partners(self):
+        """Countries that have signed at least one agreement."""
+        return self.filter(agreements__isnull=False).distinct()
+
+    def with_partner_status(self) -> "CountryQuerySet":
+        """Annotate what the recorded agreements say about each country.
+
+        ``partner_status``: "partner" with an agreement in force, else
+        "withdrawn" with a withdrawn one, else "none". ``first_signed_on`` and
+        ``first_signed_precision``: the earliest dated agreement.
+        ``withdrawn_on``: the latest end of a withdrawn agreement, only for
+        withdrawn countries. ``agreement_count``. Subqueries, not joins, so
+        the rows never multiply.
+        """
+        agreements = PartnerAgreement.objects.filter(country=OuterRef("pk"))
+        in_force = Exists(agreements.filter(status=PartnerAgreementStatus.IN_FORCE))
+        withdrawn = agreements.filter(status=PartnerAgreementStatus.WITHDRAWN)
+        first = agreements.exclude(signed_on=None).order_by("signed_on", "pk")
+        last_end = withdrawn.order_by(F("ended_on").desc(nulls_last=True), "-pk")
+        counts = agreements.order_by().values("country").annotate(n=Count("pk"))
+        return self.annotate(
+            partner_status=Case(
+                When(in_force, then=Value(PartnerStatus.PARTNER)),
+                When(Exists(withdrawn), then=Value(PartnerStatus.WITHDRAWN)),
+                default=Value(PartnerStatus.NONE),
+                output_field=CharField(),
+            ),
+            first_signed_on=Subquery(first.values("signed_on")[:1]),
+            first_signed_precision=Subquery(first.values("signed_on_precision")[:1]),
+            withdrawn_on=Case(
+                When(
+                    partner_status=PartnerStatus.WITHDRAWN,
+                    then=Subquery(last_end.values("ended_on")[:1]),
+                ),
+                default=None,
+                output_field=DateField(),
+            ),
+            agreement_count=Coalesce(
+                Subquery(counts.values("n")), 0, output_field=IntegerField()
+            ),
+        )
+
+    def with_project_count(self) -> "CountryQuerySet":
+        return self.annotate(project_count=Count("projects", distinct=True))
+
+    def with_agreements(self) -> "CountryQuerySet":
+        """Prefetch each country's agreements, oldest first, as
+        ``agreement_list``: its first is the one ``first_signed_on`` is of."""
+        agreements = PartnerAgreement.objects.chronological()
+        return self.prefetch_related(
+            Prefetch("agreements", queryset=agreements, to_attr="agreement_list")
+        )
+
+    def for_list(self) -> "CountryQuerySet":
+        """What the country list shows, sorted by name."""
+        return self.with_partner_status().with_project_count().order_by("name", "iso3")
+
+    def export_rows(self) -> models.QuerySet:
+        """Rows with COUNTRY_EXPORT_COLUMNS as keys, for downloads; needs
+        for_list()'s annotations."""
+        return self.values(*COUNTRY_EXPORT_COLUMNS)
+
+    def region_choices(self) -> list[tuple[str, str]]:
+        """(region, region) pairs of the M49 regions in the data, sorted."""
+        regions = (
+            self.exclude(region="")
+            .order_by("region")
+            .values_list("region", flat=True)
+            .distinct()
+        )
+        return [(region, region) for region in regions]
+
+    def map_rows(self) -> models.QuerySet:
+        """Rows {"iso3", "name", "partner_status"} of every country, by ISO3."""
+        return (
+            self.with_partner_status()
+            .order_by("iso3")
+            .values("iso3", "name", "partner_status")
+        )
 
 
 class Country(models.Model):
@@ -17,6 +155,8 @@ class Country(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
     region = models.CharField("UN M49 region", max_length=50, blank=True)
     subregion = models.CharField("UN M49 sub-region", max_length=50, blank=True)
+
+    objects = CountryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -64,6 +204,52 @@ class PartnerAgreementStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
 
 
+class PartnerAgreementQuerySet(models.QuerySet):
+    def with_related(self) -> "PartnerAgreementQuerySet":
+        """Everything an agreement row shows: partner and source."""
+        return self.select_related("country", "organization", "source")
+
+    def chronological(self) -> "PartnerAgreementQuerySet":
+        return self.order_by(F("signed_on").asc(nulls_last=True), "pk")
+
+    def timeline_rows(self) -> models.QuerySet:
+        """Rows {"country_id", "organization_id", "partner_name", "signed_on",
+        "signed_on_precision", "ended_on", "status"} of the dated agreements,
+        oldest first: the input of countries.charts.cumulative_partners()."""
+        return (
+            self.exclude(signed_on=None)
+            .order_by("signed_on", "pk")
+            .values(
+                "country_id",
+                "organization_id",
+                "signed_on",
+                "signed_on_precision",
+                "ended_on",
+                "status",
+                partner_name=Coalesce("country__name", "organization__name"),
+            )
+        )
+
+    def export_rows(self) -> models.QuerySet:
+        """Rows with AGREEMENT_EXPORT_COLUMNS as keys, for downloads."""
+        return self.values(
+            "id",
+            "title",
+            "kind",
+            "signed_on",
+            "signed_on_precision",
+            "status",
+            "ended_on",
+            "source_id",
+            "quote",
+            country_iso3=F("country__iso3"),
+            country_name=F("country__name"),
+            organization_name=F("organization__name"),
+            source_title=F("source__title"),
+            source_url=F("source__url"),
+        )
+
+
 class PartnerAgreement(models.Model):
     """A cooperation document signed with China by one country or organisation."""
 
@@ -106,6 +292,8 @@ class PartnerAgreement(models.Model):
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PartnerAgreementQuerySet.as_manager()
 
     class Meta:
         ordering = ["signed_on", "pk"]

@@ -1,7 +1,9 @@
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import F, Q
+from django.db import connection, models
+from django.db.models import Count, F, Max, Q
+from django.db.models.functions import Cast
 
 from projects.formatting import humanize_figure
 from sources.dates import DatePrecision, format_partial_date
@@ -53,6 +55,52 @@ class ProjectQuerySet(models.QuerySet):
 
     def with_countries(self):
         return self.prefetch_related("countries")
+
+    def with_figure_summary(self):
+        """Annotate ``figure_count`` and ``latest_as_of`` (newest figure date)."""
+        return self.annotate(
+            figure_count=Count("observations", distinct=True),
+            latest_as_of=Max("observations__as_of"),
+        )
+
+    def in_region(self, region):
+        """Projects of an M49 region: their own region, or for projects
+        without one, the region of any of their countries."""
+        return self.filter(
+            Q(region=region) | Q(region="", countries__region=region)
+        ).distinct()
+
+    def search(self, text):
+        """Projects matching ``text`` in name, aliases, official name or summary.
+
+        On PostgreSQL: full-text search (English stemming, web-search syntax),
+        ranked, plus substring matches on names and aliases so that partial
+        words ("Whoo") still find something. Elsewhere: substring matches.
+        """
+        text = text.strip()
+        if not text:
+            return self
+        substring = (
+            Q(name__icontains=text)
+            | Q(official_name__icontains=text)
+            | Q(aliases__icontains=text)
+        )
+        if connection.vendor != "postgresql":
+            return self.filter(substring | Q(summary__icontains=text))
+        vector = (
+            SearchVector("name", weight="A", config="english")
+            + SearchVector(
+                Cast("aliases", models.TextField()),
+                "official_name",
+                weight="B",
+                config="english",
+            )
+            + SearchVector("summary", weight="C", config="english")
+        )
+        query = SearchQuery(text, search_type="websearch", config="english")
+        return self.annotate(
+            search_document=vector, search_rank=SearchRank(vector, query)
+        ).filter(Q(search_document=query) | substring)
 
 
 class ProjectKind(models.TextChoices):
@@ -306,6 +354,44 @@ class ObservationConfidence(models.TextChoices):
     LOW = "low", "Low"
 
 
+class ObservationQuerySet(models.QuerySet):
+    def with_related(self):
+        """Everything a figure row shows: metric, project, source."""
+        return self.select_related("metric", "project", "source")
+
+    def initiative_wide(self):
+        return self.filter(project=None)
+
+    def for_country(self, country):
+        """Figures of the projects that involve ``country``."""
+        return self.filter(project__countries=country)
+
+    def of_metric(self, *keys):
+        return self.filter(metric__key__in=keys)
+
+    def chronological(self):
+        return self.order_by(F("as_of").asc(nulls_last=True), "pk")
+
+    def export_rows(self):
+        """Rows {"id", "metric", "value", "qualifier", "period", "period_start",
+        "as_of", "as_of_precision", "change_percent", "source_title",
+        "source_url", "quote"}, read in chunks for streaming."""
+        return self.values(
+            "id",
+            "value",
+            "qualifier",
+            "period",
+            "period_start",
+            "as_of",
+            "as_of_precision",
+            "change_percent",
+            "quote",
+            metric_key=F("metric__key"),
+            source_title=F("source__title"),
+            source_url=F("source__url"),
+        ).iterator(chunk_size=2000)
+
+
 class Observation(models.Model):
     """One figure as one source states it: value, qualifier, dates and quote."""
 
@@ -363,6 +449,8 @@ class Observation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ObservationQuerySet.as_manager()
+
     class Meta:
         ordering = ["metric__sort_order", "as_of", "pk"]
         indexes = [models.Index(fields=["metric", "project", "as_of"])]
@@ -411,6 +499,17 @@ class Observation(models.Model):
     @property
     def as_of_display(self):
         return format_partial_date(self.as_of, self.as_of_precision)
+
+    @property
+    def period_display(self):
+        """ "Cumulative to date", "Year 2020", "1 Jan 2021 – 31 Mar 2021"."""
+        label = self.get_period_display()
+        if self.period == ObservationPeriod.YEAR and self.period_start and self.as_of:
+            if (self.period_start.month, self.period_start.day) == (1, 1):
+                return f"{label} {self.as_of.year}"
+        if self.period_start and self.as_of and self.period_start != self.as_of:
+            return f"{label}: {self.period_start:%-d %b %Y} – {self.as_of:%-d %b %Y}"
+        return label
 
     @property
     def display_value(self):

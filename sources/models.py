@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 
 from sources.dates import DatePrecision, format_partial_date
 from sources.text import content_hash
@@ -15,6 +15,26 @@ class SourceQuerySet(models.QuerySet):
 
     def originals(self):
         return self.filter(duplicate_of=None)
+
+    def with_figure_count(self):
+        """Adds ``figure_count``: the observations taken from each source."""
+        return self.annotate(figure_count=Count("observations"))
+
+    def for_list(self):
+        """Rows of the sources list, newest first: the long text left unloaded,
+        replaced by ``text_stored``, plus ``figure_count`` and the original's
+        title. The ordering is explicit: Meta.ordering is dropped from queries
+        that aggregate."""
+        return (
+            self.with_figure_count()
+            .order_by(F("published_on").desc(nulls_last=True), "title", "pk")
+            .defer("text")
+            .annotate(
+                text_stored=ExpressionWrapper(~Q(text=""), output_field=BooleanField())
+            )
+            .select_related("duplicate_of")
+            .defer("duplicate_of__text")
+        )
 
 
 class Source(models.Model):

@@ -1,7 +1,9 @@
+import importlib
 import os
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps
 
 # Playwright's sync API runs an event loop in the test thread; without this
 # the ORM calls in browser tests raise SynchronousOnlyOperation.
@@ -30,6 +32,23 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": CHROMIUM,
         "args": CHROMIUM_ARGS,
     }
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # A live_server test flushes every table when it ends, the metrics of the
+    # data migration included, and pytest-playwright's browser_name parameter
+    # defeats pytest-django's transactional-last ordering: run them last.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def _metrics_after_flush(request):
+    # A previous live_server test's flush deleted them; put them back.
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        migration = importlib.import_module("projects.migrations.0002_metrics")
+        migration.create_metrics(apps, None)
 
 
 @pytest.hookimpl(tryfirst=True)

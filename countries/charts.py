@@ -1,0 +1,278 @@
+"""Plotly specs for the country and agreement pages.
+
+Pure functions of plain rows: they never touch the database and return
+JSON-safe dicts (dates as ISO strings, numbers as int or float).
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from countries.models import PartnerStatus
+from sources.dates import DatePrecision, format_partial_date
+
+# z value of each status on the map, lowest first.
+MAP_STATUSES = (PartnerStatus.NONE, PartnerStatus.WITHDRAWN, PartnerStatus.PARTNER)
+STATUS_COLOURS = {
+    PartnerStatus.NONE: "#dfe3e8",
+    PartnerStatus.WITHDRAWN: "#d55e00",
+    PartnerStatus.PARTNER: "#0072b2",
+}
+# Same notation as the project charts: ▲ a lower bound, hollow approximate.
+QUALIFIER_SYMBOLS = {
+    "exact": "circle",
+    "more_than": "triangle-up",
+    "up_to": "triangle-down",
+    "about": "circle-open",
+    "nearly": "circle-open",
+    "projected": "diamond-open",
+}
+REPORTED_COLOURS = ("#cc3311", "#009988", "#ee7733", "#33bbee")
+PARTNERS_TABLE_HEADERS = ("Date", "Series", "Count", "Change or source")
+_PRECISION_RANK = {DatePrecision.DAY: 0, DatePrecision.MONTH: 1, DatePrecision.YEAR: 2}
+
+
+def partner_status_map(rows: Iterable[dict]) -> dict:
+    """World choropleth of partner status.
+
+    ``rows``: {"iso3", "name", "partner_status"} for every country
+    (CountryQuerySet.map_rows()). One trace with a numeric z per status and a
+    stepped colour scale, so each status gets one flat colour; the colour bar
+    doubles as the legend.
+    """
+    rows = list(rows)
+    steps = len(MAP_STATUSES)
+    colorscale = []
+    for index, status in enumerate(MAP_STATUSES):
+        colour = STATUS_COLOURS[status]
+        colorscale += [[index / steps, colour], [(index + 1) / steps, colour]]
+    totals = Counter(row["partner_status"] for row in rows)
+    labels = {status: PartnerStatus(status).label for status in MAP_STATUSES}
+    return {
+        "data": [
+            {
+                "type": "choropleth",
+                "locationmode": "ISO-3",
+                "locations": [row["iso3"] for row in rows],
+                "z": [MAP_STATUSES.index(row["partner_status"]) for row in rows],
+                "text": [
+                    f"{row['name']}: {labels[row['partner_status']]}" for row in rows
+                ],
+                "hovertemplate": "%{text}<extra></extra>",
+                "zmin": -0.5,
+                "zmax": steps - 0.5,
+                "colorscale": colorscale,
+                "marker": {"line": {"color": "#ffffff", "width": 0.5}},
+                "colorbar": {
+                    "title": {"text": "Status"},
+                    "tickvals": list(range(steps)),
+                    "ticktext": [
+                        f"{labels[status]} ({totals[status]})"
+                        for status in MAP_STATUSES
+                    ],
+                    "thickness": 14,
+                    "len": 0.6,
+                },
+            }
+        ],
+        "layout": {
+            "title": {"text": "Belt and Road partner status, from recorded agreements"},
+            "geo": {
+                "fitbounds": False,
+                "projection": {"type": "natural earth"},
+                "showframe": False,
+                "showcoastlines": False,
+                "showland": True,
+                "landcolor": "#f4f5f7",
+                "showcountries": True,
+                "countrycolor": "#ffffff",
+            },
+            "margin": {"l": 0, "r": 0, "t": 40, "b": 0},
+            "height": 460,
+        },
+    }
+
+
+def cumulative_partners(rows: Iterable[dict]) -> list[dict]:
+    """The number of partners over time, from the recorded agreements.
+
+    ``rows``: {"country_id", "organization_id", "partner_name", "signed_on",
+    "signed_on_precision" (optional), "ended_on", "status"} of dated
+    agreements (PartnerAgreementQuerySet.timeline_rows()).
+
+    A partner counts from its first signed_on for as long as one of its
+    agreements is in effect; an agreement stops at its ended_on (a withdrawal
+    such as Italy's, or an expiry), so a withdrawn partner drops out then. An
+    ended agreement with no end date keeps counting: when it ended is unknown.
+
+    Returns steps {"date", "precision", "countries", "partners", "joined",
+    "left"}, oldest first, one per date on which someone joined or left;
+    ``partners`` counts countries and organisations, ``joined`` and ``left``
+    are sorted partner names.
+    """
+    spans = defaultdict(list)
+    names = {}
+    precisions = defaultdict(lambda: DatePrecision.DAY)
+    for row in rows:
+        if row["signed_on"] is None:
+            continue
+        if row["country_id"] is not None:
+            key = ("country", row["country_id"])
+        else:
+            key = ("organization", row["organization_id"])
+        spans[key].append((row["signed_on"], row["ended_on"]))
+        names[key] = row["partner_name"]
+        precision = row.get("signed_on_precision") or DatePrecision.DAY
+        if _PRECISION_RANK[precision] > _PRECISION_RANK[precisions[row["signed_on"]]]:
+            precisions[row["signed_on"]] = precision
+    dates = sorted(
+        {start for group in spans.values() for start, _ in group}
+        | {end for group in spans.values() for _, end in group if end is not None}
+    )
+    steps, before = [], set()
+    for day in dates:
+        now = {
+            key
+            for key, group in spans.items()
+            if any(start <= day and (end is None or day < end) for start, end in group)
+        }
+        if now == before:
+            continue
+        steps.append(
+            {
+                "date": day,
+                "precision": precisions[day],
+                "countries": sum(1 for kind, _ in now if kind == "country"),
+                "partners": len(now),
+                "joined": sorted(names[key] for key in now - before),
+                "left": sorted(names[key] for key in before - now),
+            }
+        )
+        before = now
+    return steps
+
+
+def cumulative_partners_chart(
+    steps: list[dict], reported: Iterable[dict], *, today: date | None = None
+) -> dict:
+    """Recorded partners (a step line) beside the officially reported counts.
+
+    ``steps``: cumulative_partners() output. ``reported``: rows {"series",
+    "as_of", "as_of_display", "value", "qualifier", "label", "source"} of
+    initiative-wide cumulative partner counts, oldest first; undated ones
+    are left out. Each reported series is drawn as markers whose symbol
+    shows the qualifier (▲ a lower bound such as "150+"). The step line runs
+    on to ``today`` so that it meets the latest reported figure.
+    """
+    data = []
+    has_organisations = any(step["partners"] != step["countries"] for step in steps)
+    lines = [("countries", "Recorded partner countries", "#0072b2")]
+    if has_organisations:
+        lines.append(("partners", "Recorded partners incl. organisations", "#6a3d9a"))
+    for key, name, colour in lines:
+        x = [step["date"].isoformat() for step in steps]
+        y = [step[key] for step in steps]
+        text = [_step_text(step) for step in steps]
+        if steps and today is not None and today > steps[-1]["date"]:
+            x.append(today.isoformat())
+            y.append(y[-1])
+            text.append("today")
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": name,
+                "x": x,
+                "y": y,
+                "text": text,
+                "hovertemplate": "%{y} · %{text}<extra>" + name + "</extra>",
+                "line": {"shape": "hv", "color": colour, "width": 2},
+            }
+        )
+    series = defaultdict(list)
+    for row in reported:
+        if row["as_of"] is not None:
+            series[row["series"]].append(row)
+    for index, (name, rows) in enumerate(series.items()):
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": f"Reported: {name}",
+                "x": [row["as_of"].isoformat() for row in rows],
+                "y": [float(row["value"]) for row in rows],
+                "text": [
+                    f"{row['label']} as of {row['as_of_display']} · {row['source']}"
+                    for row in rows
+                ],
+                "hovertemplate": "%{text}<extra></extra>",
+                "marker": {
+                    "size": 10,
+                    "color": REPORTED_COLOURS[index % len(REPORTED_COLOURS)],
+                    "symbol": [
+                        QUALIFIER_SYMBOLS.get(row["qualifier"], "circle")
+                        for row in rows
+                    ],
+                },
+            }
+        )
+    return {
+        "data": data,
+        "layout": {
+            "title": {
+                "text": "Partners over time: recorded agreements "
+                "(withdrawals drop out) vs officially reported counts"
+            },
+            "xaxis": {"type": "date", "title": {"text": "Date"}},
+            "yaxis": {"title": {"text": "Partners"}, "rangemode": "tozero"},
+            "legend": {"orientation": "h", "y": -0.2},
+            "hovermode": "closest",
+            "margin": {"t": 60},
+        },
+    }
+
+
+def cumulative_partners_table(
+    steps: list[dict], reported: Iterable[dict]
+) -> list[tuple]:
+    """Rows of PARTNERS_TABLE_HEADERS for the chart's data table, by date."""
+    rows = []
+    for step in steps:
+        count = str(step["countries"])
+        if step["partners"] != step["countries"]:
+            count += f" (+{step['partners'] - step['countries']} organisations)"
+        rows.append(
+            (
+                step["date"],
+                format_partial_date(step["date"], step["precision"]),
+                "Recorded partners",
+                count,
+                _change_text(step),
+            )
+        )
+    for row in reported:
+        rows.append(
+            (
+                row["as_of"] or date.max,
+                row["as_of_display"],
+                f"Reported: {row['series']}",
+                row["label"],
+                row["source"],
+            )
+        )
+    rows.sort(key=lambda row: row[0])
+    return [row[1:] for row in rows]
+
+
+def _change_text(step):
+    parts = []
+    if step["joined"]:
+        parts.append("joined: " + ", ".join(step["joined"]))
+    if step["left"]:
+        parts.append("left: " + ", ".join(step["left"]))
+    return "; ".join(parts)
+
+
+def _step_text(step):
+    when = format_partial_date(step["date"], step["precision"])
+    return f"{when}, {_change_text(step)}"

@@ -1,0 +1,128 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from bri_tracker.exports import stream_export
+from projects import charts
+from projects.consensus import compare_sources
+from projects.filters import ProjectFilter
+from projects.models import Project
+
+PAGE_SIZE = 25
+STALE_AFTER = timedelta(days=365)
+PROJECT_COLUMNS = [
+    "slug",
+    "name",
+    "kind",
+    "sector",
+    "status",
+    "countries",
+    "region",
+    "started_on",
+    "opened_on",
+    "is_signature",
+    "figure_count",
+    "latest_as_of",
+]
+FIGURE_COLUMNS = [
+    "id", "metric_key", "value", "qualifier", "period", "period_start", "as_of",
+    "as_of_precision", "change_percent", "source_title", "source_url", "quote",
+]  # fmt: skip
+
+
+def _filtered(request):
+    filterset = ProjectFilter(
+        request.GET,
+        queryset=Project.objects.with_figure_summary().order_by("name", "pk"),
+    )
+    projects = filterset.qs if filterset.is_valid() else Project.objects.none()
+    return filterset, projects
+
+
+def project_list(request):
+    filterset, projects = _filtered(request)
+    page = Paginator(projects.with_countries(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "projects/project_list.html",
+        {"filter": filterset, "page_obj": page, "projects": page.object_list},
+    )
+
+
+def project_list_export(request, fmt):
+    _check_format(fmt)
+    _, projects = _filtered(request)
+    return stream_export(
+        fmt,
+        _project_rows(projects.with_countries()),
+        columns=PROJECT_COLUMNS,
+        filename="bri-projects",
+    )
+
+
+def project_detail(request, slug):
+    project = get_object_or_404(Project.objects.with_countries(), slug=slug)
+    figures = list(project.observations.with_related().chronological())
+    latest = max((f.as_of for f in figures if f.as_of), default=None)
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "figures": figures,
+            "conflicts": compare_sources(figures),
+            "charts": _metric_charts(figures),
+            "milestones": project.milestones.select_related("source").order_by(
+                F("date").asc(nulls_last=True), "pk"
+            ),
+            "metric_table_headers": charts.METRIC_TABLE_HEADERS,
+            "latest": latest,
+            "stale": latest is not None and latest < timezone.localdate() - STALE_AFTER,
+        },
+    )
+
+
+def project_detail_export(request, slug, fmt):
+    _check_format(fmt)
+    project = get_object_or_404(Project, slug=slug)
+    rows = project.observations.with_related().chronological().export_rows()
+    return stream_export(
+        fmt, rows, columns=FIGURE_COLUMNS, filename=f"bri-{project.slug}-figures"
+    )
+
+
+def _check_format(fmt):
+    if fmt not in ("csv", "json"):
+        raise Http404("Exports come as .csv or .json.")
+
+
+def _project_rows(projects):
+    for project in projects.iterator(chunk_size=2000):
+        yield {
+            **{column: getattr(project, column, None) for column in PROJECT_COLUMNS},
+            "countries": ";".join(c.iso3 for c in project.countries.all()),
+        }
+
+
+def _metric_charts(figures):
+    """One chart per metric with dated figures, in the metrics' order."""
+    by_metric = defaultdict(list)
+    for figure in sorted(figures, key=lambda f: (f.metric.sort_order, f.metric_id)):
+        by_metric[figure.metric].append(figure)
+    return [
+        {
+            "id": f"chart-{metric.key}",
+            "metric": metric,
+            "spec": charts.metric_chart(metric, group),
+            "table": charts.metric_table(group),
+        }
+        for metric, group in by_metric.items()
+        if any(figure.as_of for figure in group)
+    ]

@@ -1,0 +1,118 @@
+"""The sources list, and a source's page: its text with every quote marked."""
+
+from typing import NamedTuple
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from bri_tracker.exports import stream_export
+from projects.source_filters import SourceFilter
+from sources.highlight import highlight_quotes
+from sources.models import Source
+
+PAGE_SIZE = 50
+SOURCE_COLUMNS = [
+    "id", "title", "publisher", "published_on", "published_on_precision",
+    "date_note", "url", "language", "has_text", "duplicate_of_id", "figure_count",
+    "permalink",
+]  # fmt: skip
+
+
+class Mark(NamedTuple):
+    """What a highlighted quote links to: its element id, a URL, a label."""
+
+    id: str
+    url: str
+    label: str
+
+
+def _filtered(request):
+    filterset = SourceFilter(request.GET, queryset=Source.objects.for_list())
+    sources = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return filterset, sources
+
+
+def source_list(request):
+    filterset, sources = _filtered(request)
+    page = Paginator(sources, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "sources/source_list.html",
+        {"filter": filterset, "page_obj": page, "sources": page.object_list},
+    )
+
+
+def source_list_export(request, fmt):
+    if fmt not in ("csv", "json"):
+        raise Http404("Exports come as .csv or .json.")
+    _, sources = _filtered(request)
+    return stream_export(
+        fmt,
+        _source_rows(request, sources),
+        columns=SOURCE_COLUMNS,
+        filename="bri-sources",
+    )
+
+
+def source_detail(request, pk):
+    source = get_object_or_404(
+        Source.objects.select_related("duplicate_of").defer("duplicate_of__text"), pk=pk
+    )
+    figures = list(source.observations.with_related())
+    milestones = list(source.milestones.select_related("project"))
+    agreements = list(source.agreements.select_related("country", "organization"))
+    return render(
+        request,
+        "sources/source_detail.html",
+        {
+            "source": source,
+            "duplicates": source.duplicates.defer("text"),
+            "figures": figures,
+            "milestones": milestones,
+            "agreements": agreements,
+            "segments": highlight_quotes(
+                source.text, _marks(figures, milestones, agreements)
+            ),
+        },
+    )
+
+
+def _marks(figures, milestones, agreements):
+    """(Mark, quote) pairs, figures first: a passage quoted by several rows
+    links to the first of them."""
+    marks = []
+    for figure in figures:
+        label = f"{figure.metric.name}: {figure.display_value} ({figure.as_of_display})"
+        url = reverse("figures:detail", args=[figure.pk])
+        marks.append((Mark(f"quote-{figure.pk}", url, label), figure.quote))
+    for milestone in milestones:
+        url = (
+            reverse("projects:detail", args=[milestone.project.slug])
+            if milestone.project
+            else ""
+        )
+        mark = Mark(f"milestone-{milestone.pk}", url, f"Milestone: {milestone}")
+        marks.append((mark, milestone.quote))
+    for agreement in agreements:
+        url = (
+            reverse("countries:detail", args=[agreement.country.iso3])
+            if agreement.country
+            else reverse("agreements:list")
+        )
+        mark = Mark(f"agreement-{agreement.pk}", url, f"Agreement: {agreement}")
+        marks.append((mark, agreement.quote))
+    return marks
+
+
+def _source_rows(request, sources):
+    rows = sources.values(
+        *(c for c in SOURCE_COLUMNS if c not in ("has_text", "permalink")),
+        "text_stored",
+    ).iterator(chunk_size=2000)
+    for row in rows:
+        row["has_text"] = row.pop("text_stored")
+        path = reverse("sources:detail", args=[row["id"]])
+        row["permalink"] = request.build_absolute_uri(path)
+        yield row

@@ -5,9 +5,10 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 
 CHUNK_SIZE = 2000
+EXPORT_FORMATS = ("csv", "json")
 
 
 class _Echo:
@@ -55,6 +56,8 @@ def stream_json(rows, *, columns, filename):
 
 
 def stream_export(fmt, rows, *, columns, filename):
-    """The download in ``fmt`` ("csv" or "json")."""
+    """The download in ``fmt`` ("csv" or "json"); any other format is a 404."""
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("Exports come as .csv or .json.")
     stream = stream_csv if fmt == "csv" else stream_json
     return stream(rows, columns=columns, filename=filename)

@@ -6,15 +6,17 @@ from collections import defaultdict
 def compare_sources(figures):
     """Mark agreement between sources on loaded figures.
 
-    Figures of one metric, period and as-of date are reports of the same
-    quantity. Sets ``figure.reported_by`` (how many sources state the same
-    value and qualifier) on every figure and returns the set of figure pks
-    whose value differs from another source's for that quantity.
+    Figures of one project (or the initiative), metric, period and as-of
+    date are reports of the same quantity. Sets ``figure.reported_by`` (how
+    many sources state the same value and qualifier) on every figure and
+    returns the set of figure pks whose value differs from another source's
+    for that quantity.
     """
     groups = defaultdict(list)
     for figure in figures:
         if figure.as_of is not None:
-            groups[(figure.metric_id, figure.period, figure.as_of)].append(figure)
+            key = (figure.project_id, figure.metric_id, figure.period, figure.as_of)
+            groups[key].append(figure)
         figure.reported_by = 1
     conflicts = set()
     for group in groups.values():

@@ -373,9 +373,9 @@ class ObservationQuerySet(models.QuerySet):
         return self.order_by(F("as_of").asc(nulls_last=True), "pk")
 
     def export_rows(self):
-        """Rows {"id", "metric", "value", "qualifier", "period", "period_start",
-        "as_of", "as_of_precision", "change_percent", "source_title",
-        "source_url", "quote"}, read in chunks for streaming."""
+        """Rows of projects.exports.FIGURE_COLUMNS (less "unit" and
+        "permalink", which need Python) plus "metric_is_currency", read in
+        chunks for streaming."""
         return self.values(
             "id",
             "value",
@@ -385,9 +385,17 @@ class ObservationQuerySet(models.QuerySet):
             "as_of",
             "as_of_precision",
             "change_percent",
+            "source_id",
             "quote",
+            project_name=F("project__name"),
+            project_slug=F("project__slug"),
             metric_key=F("metric__key"),
+            metric_name=F("metric__name"),
+            metric_unit=F("metric__unit"),
+            metric_is_currency=F("metric__is_currency"),
             source_title=F("source__title"),
+            source_publisher=F("source__publisher"),
+            source_published_on=F("source__published_on"),
             source_url=F("source__url"),
         ).iterator(chunk_size=2000)
 

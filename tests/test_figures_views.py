@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from projects.citations import citation, full_value
+from projects.exports import FIGURE_COLUMNS
 from projects.models import Metric, Observation
-from projects.views.figures import FIGURE_COLUMNS
 from tests.factories import (
     ObservationFactory,
     ProjectFactory,
@@ -364,9 +364,9 @@ def test_figure_export_csv_has_every_column_of_the_filtered_figures(client, whoo
     assert rows == [
         {
             "id": str(whoosh.pk),
-            "project": "Jakarta-Bandung High-Speed Railway",
+            "project_name": "Jakarta-Bandung High-Speed Railway",
             "project_slug": "jakarta-bandung-high-speed-railway",
-            "metric": "passengers",
+            "metric_key": "passengers",
             "metric_name": "Passengers",
             "value": "10000000",
             "qualifier": "more_than",
@@ -402,7 +402,7 @@ def test_figure_export_json_equals_the_filtered_queryset(client):
     rows = _json_rows(response)
     expected = Observation.objects.filter(qualifier="about")
     assert sorted(row["id"] for row in rows) == sorted(f.pk for f in expected)
-    currency = next(row for row in rows if row["metric"] == "investment_usd")
+    currency = next(row for row in rows if row["metric_key"] == "investment_usd")
     assert currency["unit"] == "USD"
     assert all(set(row) == set(FIGURE_COLUMNS) for row in rows)
 

@@ -2,34 +2,15 @@
 
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from bri_tracker.exports import stream_export
 from projects.citations import citation, full_value
+from projects.exports import figure_export
 from projects.models import Observation
 from projects.source_filters import FigureFilter
 
 PAGE_SIZE = 50
-FIGURE_COLUMNS = [
-    "id", "project", "project_slug", "metric", "metric_name", "value", "qualifier",
-    "unit", "period", "period_start", "as_of", "as_of_precision", "change_percent",
-    "source_id", "source_title", "source_publisher", "source_published_on",
-    "source_url", "quote", "permalink",
-]  # fmt: skip
-# Export columns read through a relation: {column: lookup}.
-_RELATED_COLUMNS = {
-    "project": "project__name",
-    "project_slug": "project__slug",
-    "metric": "metric__key",
-    "metric_name": "metric__name",
-    "unit": "metric__unit",
-    "source_title": "source__title",
-    "source_publisher": "source__publisher",
-    "source_published_on": "source__published_on",
-    "source_url": "source__url",
-}
 
 
 def _filtered(request):
@@ -51,15 +32,8 @@ def figure_list(request):
 
 
 def figure_list_export(request, fmt):
-    if fmt not in ("csv", "json"):
-        raise Http404("Exports come as .csv or .json.")
     _, figures = _filtered(request)
-    return stream_export(
-        fmt,
-        _figure_rows(request, figures),
-        columns=FIGURE_COLUMNS,
-        filename="bri-figures",
-    )
+    return figure_export(request, fmt, figures, filename="bri-figures")
 
 
 def figure_detail(request, pk):
@@ -100,19 +74,3 @@ def _corroboration(figure):
     agreeing = [figure, *(o for o in others if o.value == figure.value)]
     sources = {o.source.duplicate_of_id or o.source_id for o in agreeing}
     return {"others": others, "source_count": len(sources)}
-
-
-def _figure_rows(request, figures):
-    plain = [c for c in FIGURE_COLUMNS if c not in _RELATED_COLUMNS]
-    plain.remove("permalink")
-    rows = figures.values(
-        *plain, *_RELATED_COLUMNS.values(), "metric__is_currency"
-    ).iterator(chunk_size=2000)
-    for row in rows:
-        for column, lookup in _RELATED_COLUMNS.items():
-            row[column] = row.pop(lookup)
-        if row.pop("metric__is_currency") and not row["unit"]:
-            row["unit"] = "USD"
-        path = reverse("figures:detail", args=[row["id"]])
-        row["permalink"] = request.build_absolute_uri(path)
-        yield row

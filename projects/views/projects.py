@@ -3,13 +3,13 @@ from datetime import timedelta
 
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from bri_tracker.exports import stream_export
 from projects import charts
 from projects.consensus import compare_sources
+from projects.exports import figure_export
 from projects.filters import ProjectFilter
 from projects.models import Project
 
@@ -29,10 +29,6 @@ PROJECT_COLUMNS = [
     "figure_count",
     "latest_as_of",
 ]
-FIGURE_COLUMNS = [
-    "id", "metric_key", "value", "qualifier", "period", "period_start", "as_of",
-    "as_of_precision", "change_percent", "source_title", "source_url", "quote",
-]  # fmt: skip
 
 
 def _filtered(request):
@@ -57,7 +53,6 @@ def project_list(request):
 
 
 def project_list_export(request, fmt):
-    _check_format(fmt)
     _, projects = _filtered(request)
     return stream_export(
         fmt,
@@ -90,17 +85,9 @@ def project_detail(request, slug):
 
 
 def project_detail_export(request, slug, fmt):
-    _check_format(fmt)
     project = get_object_or_404(Project, slug=slug)
-    rows = project.observations.with_related().chronological().export_rows()
-    return stream_export(
-        fmt, rows, columns=FIGURE_COLUMNS, filename=f"bri-{project.slug}-figures"
-    )
-
-
-def _check_format(fmt):
-    if fmt not in ("csv", "json"):
-        raise Http404("Exports come as .csv or .json.")
+    figures = project.observations.chronological()
+    return figure_export(request, fmt, figures, filename=f"bri-{project.slug}-figures")
 
 
 def _project_rows(projects):

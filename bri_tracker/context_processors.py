@@ -1,4 +1,8 @@
+from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
+
+# Deleted with the dashboard whenever the data changes (projects/signals.py).
+COUNTS_CACHE_KEY = "site:counts"
 
 
 def _counts():
@@ -17,4 +21,8 @@ def _counts():
 
 def data_counts(request):
     """Footer counts, queried only by templates that show them."""
-    return {"data_counts": SimpleLazyObject(_counts)}
+    return {
+        "data_counts": SimpleLazyObject(
+            lambda: cache.get_or_set(COUNTS_CACHE_KEY, _counts, 60 * 60)
+        )
+    }

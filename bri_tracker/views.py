@@ -1,8 +1,10 @@
-from django.shortcuts import render
-
-from projects.models import Project
+from django.http import HttpResponse
 
 
-def home(request):
-    projects = Project.objects.signature().with_countries()
-    return render(request, "home.html", {"projects": projects})
+def health(request):
+    """A trivial page: no database, no template, no session.
+
+    For load balancers, and the floor that benchmarks compare pages against
+    (``scripts/bench_dashboard.py``).
+    """
+    return HttpResponse("ok", content_type="text/plain")

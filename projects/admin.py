@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from projects.models import Metric, Milestone, Observation, Project
+from projects.models import DashboardCard, Metric, Milestone, Observation, Project
 
 
 @admin.register(Metric)
 class MetricAdmin(admin.ModelAdmin):
-    list_display = ["key", "name", "unit", "aggregation", "is_headline", "sort_order"]
-    list_editable = ["is_headline", "sort_order"]
-    list_filter = ["aggregation", "is_headline"]
+    list_display = ["key", "name", "unit", "aggregation", "sort_order"]
+    list_editable = ["sort_order"]
+    list_filter = ["aggregation"]
     search_fields = ["key", "name"]
 
 
@@ -87,3 +87,12 @@ class ObservationAdmin(admin.ModelAdmin):
     @admin.display(description="As of", ordering="as_of")
     def as_of_display(self, obj):
         return obj.as_of_display
+
+
+@admin.register(DashboardCard)
+class DashboardCardAdmin(admin.ModelAdmin):
+    list_display = ["display_title", "metric", "project", "period", "sort_order"]
+    list_editable = ["sort_order"]
+    list_select_related = ["metric", "project"]
+    autocomplete_fields = ["project"]
+    search_fields = ["title", "metric__name", "project__name"]

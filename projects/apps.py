@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "projects"
+
+    def ready(self):
+        from projects import signals
+
+        signals.connect()

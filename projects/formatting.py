@@ -28,8 +28,9 @@ def compact_number(value):
     return f"{value.normalize():,f}"
 
 
-def humanize_figure(value, metric, qualifier):
-    """A figure with its qualifier and unit, in the site's one notation."""
+def humanize_figure(value, metric, qualifier, *, unit=True):
+    """A figure with its qualifier and unit, in the site's one notation;
+    ``unit=False`` leaves the unit out ("100K+", "~US$1T")."""
     if value is None:
         return ""
     number = compact_number(value)
@@ -41,8 +42,8 @@ def humanize_figure(value, metric, qualifier):
         number = f"~{number}"
     elif qualifier == "up_to":
         number = f"≤{number}"
-    unit = f" {metric.unit}" if metric is not None and metric.unit else ""
-    text = f"{number}{unit}"
+    shown_unit = unit and metric is not None and metric.unit
+    text = f"{number} {metric.unit}" if shown_unit else number
     if qualifier == "projected":
         text = f"{text} (projected)"
     return text

@@ -31,9 +31,6 @@ class Metric(models.Model):
     )
     aggregation = models.CharField(max_length=10, choices=Aggregation.choices)
     description = models.TextField(blank=True)
-    is_headline = models.BooleanField(
-        default=False, help_text="Shown as a headline card on the dashboard."
-    )
     sort_order = models.PositiveSmallIntegerField(default=100)
 
     class Meta:
@@ -522,3 +519,54 @@ class Observation(models.Model):
     @property
     def display_value(self):
         return humanize_figure(self.value, self.metric, self.qualifier)
+
+
+class DashboardCard(models.Model):
+    """A headline card of the dashboard: the latest figure of one metric, for
+    one project or the initiative as a whole. Editors choose the cards."""
+
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="cards")
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="cards",
+        help_text="Empty for an initiative-wide figure.",
+    )
+    period = models.CharField(
+        max_length=15,
+        choices=ObservationPeriod.choices,
+        default=ObservationPeriod.CUMULATIVE,
+        help_text="Which series the card follows.",
+    )
+    title = models.CharField(
+        max_length=100, blank=True, help_text="Defaults to the metric's name."
+    )
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "project", "period"],
+                condition=Q(project__isnull=False),
+                name="dashboard_card_unique_per_project",
+            ),
+            models.UniqueConstraint(
+                fields=["metric", "period"],
+                condition=Q(project__isnull=True),
+                name="dashboard_card_unique_initiative_wide",
+            ),
+            models.CheckConstraint(
+                condition=Q(period__in=ObservationPeriod.values),
+                name="dashboard_card_period_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_title
+
+    @property
+    def display_title(self):
+        return self.title or self.metric.name

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
 
 # Playwright's sync API runs an event loop in the test thread; without this
 # the ORM calls in browser tests raise SynchronousOnlyOperation.
@@ -40,6 +41,12 @@ def pytest_collection_modifyitems(items):
     # data migration included, and pytest-playwright's browser_name parameter
     # defeats pytest-django's transactional-last ordering: run them last.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The dashboard and the footer counts are cached; each test starts cold.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

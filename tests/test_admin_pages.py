@@ -4,6 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from projects.models import DashboardCard
 from tests.factories import (
     MilestoneFactory,
     ObservationFactory,
@@ -22,7 +23,8 @@ MODELS = sorted(
 
 @pytest.fixture
 def data():
-    ObservationFactory(project=ProjectFactory(aliases=["Whoosh"]))
+    figure = ObservationFactory(project=ProjectFactory(aliases=["Whoosh"]))
+    DashboardCard.objects.create(metric=figure.metric, project=figure.project)
     MilestoneFactory()
     PartnerAgreementFactory()
     OrganizationFactory()

@@ -8,8 +8,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from countries import charts
@@ -22,6 +20,7 @@ from tests.factories import (
     PartnerAgreementFactory,
     SourceFactory,
 )
+from tests.helpers import query_count
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("agreements:list")
@@ -34,13 +33,6 @@ def _streamed(response):
 
 def _titles(response):
     return [agreement.title for agreement in response.context["agreements"]]
-
-
-def _query_count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def _reported(key, value, as_of, qualifier="exact", period="cumulative"):
@@ -227,14 +219,14 @@ def test_agreement_list_chart_compares_recorded_and_reported(client, agreements)
 
 def test_agreement_list_query_count_is_flat(client, django_assert_max_num_queries):
     _populate(3)
-    small = _query_count(client, LIST)
+    small = query_count(client, LIST)
     _populate(50)
 
     # region choices, count, rows, chart agreements, reported counts, 4 footer
     with django_assert_max_num_queries(9):
         response = client.get(f"{LIST}?region=Asia&year=2019")
     assert response.status_code == 200
-    assert _query_count(client, LIST) == small
+    assert query_count(client, LIST) == small
 
 
 # Exports --------------------------------------------------------------------

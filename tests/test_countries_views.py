@@ -7,8 +7,6 @@ import json
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from countries import charts
@@ -22,6 +20,7 @@ from tests.factories import (
     ProjectFactory,
     SourceFactory,
 )
+from tests.helpers import query_count
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("countries:list")
@@ -34,13 +33,6 @@ def _streamed(response):
 
 def _iso3s(response):
     return [country.iso3 for country in response.context["countries"]]
-
-
-def _query_count(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 @pytest.fixture
@@ -274,14 +266,14 @@ def test_partner_status_map_colours_each_status_flat():
 
 def test_country_list_query_count_is_flat(client, django_assert_max_num_queries):
     _populate(3)
-    small = _query_count(client, LIST)
+    small = query_count(client, LIST)
     _populate(50)
 
     # region choices, count, rows, their agreements, map rows, 4 footer counts
     with django_assert_max_num_queries(9):
         response = client.get(f"{LIST}?region=Asia&status=partner")
     assert response.status_code == 200
-    assert _query_count(client, LIST) == small
+    assert query_count(client, LIST) == small
 
 
 # The country page -----------------------------------------------------------
@@ -344,7 +336,7 @@ def test_country_detail_unknown_code_is_a_404(client, world, code):
 def test_country_detail_query_count_is_flat(client, django_assert_max_num_queries):
     busy = _populate(3)
     url = reverse("countries:detail", args=[busy.iso3])
-    small = _query_count(client, url)
+    small = query_count(client, url)
     busy = _populate(50)
     url = reverse("countries:detail", args=[busy.iso3])
 
@@ -352,7 +344,7 @@ def test_country_detail_query_count_is_flat(client, django_assert_max_num_querie
     with django_assert_max_num_queries(9):
         response = client.get(url)
     assert len(response.context["figures"]) == 50
-    assert _query_count(client, url) == small
+    assert query_count(client, url) == small
 
 
 # Exports --------------------------------------------------------------------

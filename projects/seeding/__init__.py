@@ -5,6 +5,7 @@ import json
 from django.db import transaction
 
 from countries.services import countries_load
+from projects.seeding.dashboard import load_dashboard_cards
 from projects.seeding.facts import (
     cited_entries,
     load_figures,
@@ -17,7 +18,8 @@ from projects.seeding.upsert import SeedReport
 
 
 def seed_all(*, fixtures_dir):
-    """Countries, projects, press releases, facts and membership events.
+    """Countries, projects, press releases, facts, membership events and the
+    dashboard's cards.
 
     One transaction: a failure leaves the database as it was. Running it
     again changes nothing (the report then shows only unchanged rows).
@@ -41,4 +43,5 @@ def seed_all(*, fixtures_dir):
             facts=facts,
             sources=sources,
         )
+        load_dashboard_cards(report, path=fixtures_dir / "dashboard_cards.json")
     return report

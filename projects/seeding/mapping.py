@@ -29,6 +29,15 @@ _LANGUAGES = {
     "spanish": "es",
 }
 
+_NOT_THE_SERIES = (
+    "design capacity",
+    "(single ",
+    "first regular",
+    "(cross-border)",
+    "(cross-border,",
+    "import/export",
+)
+
 # Figures whose facts record needs one correction the unit text cannot carry.
 # Key: (facts scope, metric, value, as_of). Link the decision to its reason.
 OVERRIDES = {
@@ -118,9 +127,9 @@ def _metric_for(scope, metric, unit):
         if "students" in unit or "people trained" in unit:
             return "people_trained"
         return "other"
-    # A design capacity, one train's load or one train's passengers are not
-    # points of the metric's series.
-    if any(word in unit for word in ("design capacity", "(single ", "first regular")):
+    # A design capacity, one train's load or passengers, or a cross-border
+    # share of a railway's cargo are not points of the metric's main series.
+    if any(word in unit for word in _NOT_THE_SERIES):
         return "other"
     return metric
 

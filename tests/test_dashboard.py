@@ -1,0 +1,236 @@
+"""The managers' dashboard: cards that follow the data, cache invalidation,
+fixed query counts, chart downloads and embeds."""
+
+import csv
+import io
+import sys
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from projects.dashboard import build_dashboard
+from projects.models import DashboardCard, Metric, Observation, Project
+from projects.seeding import seed_all
+from tests.factories import ObservationFactory, ProjectFactory, SourceFactory
+
+HOME = reverse("home")
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The seed data, once per module, rolled back afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed_all(fixtures_dir=settings.BASE_DIR / "fixtures")
+        yield
+        transaction.set_rollback(True)
+
+
+def _expected_latest(card):
+    """The figure a card should show, found independently of the dashboard
+    code: the newest dated, non-projected figure of its series."""
+    return (
+        Observation.objects.filter(
+            metric=card.metric, project=card.project, period=card.period
+        )
+        .exclude(as_of=None)
+        .exclude(qualifier="projected")
+        .order_by("-as_of", "-source__published_on")
+        .first()
+    )
+
+
+def _card_html(response, card):
+    html = response.text
+    start = html.index(f'id="card-{card.pk}"')
+    return html[start : html.index("</article>", start)]
+
+
+@pytest.mark.django_db
+def test_dashboard_cards_show_the_latest_figure_of_each_series(client, seeded):
+    response = client.get(HOME)
+
+    assert response.status_code == 200
+    cards = list(DashboardCard.objects.select_related("metric", "project"))
+    assert len(cards) == 10
+    for card in cards:
+        latest = _expected_latest(card)
+        html = _card_html(response, card)
+        assert latest.display_value in html, card
+        assert latest.get_qualifier_display() in html, card
+        assert latest.as_of_display in html, card
+        same = Observation.objects.filter(
+            metric=card.metric,
+            project=card.project,
+            as_of=latest.as_of,
+            value=latest.value,
+        )
+        assert any(reverse("figures:detail", args=[f.pk]) in html for f in same)
+
+
+@pytest.mark.django_db
+def test_dashboard_card_flags_an_old_figure_and_says_what_changed(client, seeded):
+    card = DashboardCard.objects.get(
+        metric__key="passengers", project__slug="china-laos-railway"
+    )
+
+    html = _card_html(client.get(HOME), card)
+
+    assert "over a year old" in html
+    assert "up from 27.87M in Feb 2024" in html
+
+
+@pytest.mark.django_db
+def test_dashboard_every_card_links_to_its_quoted_sentence_or_source(client, seeded):
+    data = client.get(HOME).context
+
+    for card in data["cards"]:
+        assert card["source_url"].startswith("/sources/")
+        if card["quote"]:
+            assert card["source_url"].endswith(
+                "#quote-" + card["figure_url"].split("/")[-2]
+            )
+
+
+@pytest.mark.django_db
+def test_dashboard_new_figure_saved_with_the_orm_shows_on_next_request(client, seeded):
+    card = DashboardCard.objects.get(metric__key="freight_trips")
+    client.get(HOME)  # fills the cache
+
+    Observation.objects.create(
+        metric=card.metric,
+        project=card.project,
+        value=Decimal("130000"),
+        qualifier="more_than",
+        as_of=date(2026, 6, 30),
+        source=SourceFactory(publisher="Test agency"),
+    )
+
+    html = _card_html(client.get(HOME), card)
+    assert "130K+ trips" in html
+    assert "30 Jun 2026" in html
+
+
+@pytest.mark.django_db
+def test_dashboard_new_figure_saved_in_the_admin_shows_on_next_request(
+    admin_client, seeded
+):
+    card = DashboardCard.objects.get(metric__key="capacity_gw")
+    admin_client.get(HOME)
+    source = SourceFactory()
+
+    response = admin_client.post(
+        reverse("admin:projects_observation_add"),
+        {
+            "metric": card.metric.pk,
+            "project": card.project.pk,
+            "value": "2.5",
+            "qualifier": "exact",
+            "period": "cumulative",
+            "as_of": "2026-09-30",
+            "as_of_precision": "day",
+            "source": source.pk,
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].errors
+    html = _card_html(admin_client.get(HOME), card)
+    assert "2.5 GW" in html
+    assert "30 Sep 2026" in html
+
+
+@pytest.mark.django_db
+def test_dashboard_query_count_is_fixed_and_cached(
+    client, seeded, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(15) as cold:
+        client.get(HOME)
+    with django_assert_max_num_queries(1):
+        client.get(HOME)
+
+    for n in range(30):
+        project = ProjectFactory(is_signature=True, sector="railway")
+        ObservationFactory(project=project, as_of=date(2020, 1, 1 + n % 28))
+    with django_assert_max_num_queries(len(cold.captured_queries)):
+        client.get(HOME)
+
+
+@pytest.mark.django_db
+def test_dashboard_builds_plain_specs_without_graph_objects(seeded):
+    data = build_dashboard()
+
+    assert "plotly.graph_objects" not in sys.modules
+    assert set(data["charts"]) == {
+        "freight",
+        "partners",
+        "investment",
+        "passengers",
+        "partner-map",
+        "projects-by-sector",
+        "projects-by-region",
+    }
+    for chart in data["charts"].values():
+        assert chart["spec"]["data"], chart["id"]
+        assert chart["rows"], chart["id"]
+
+
+@pytest.mark.django_db
+def test_dashboard_freight_chart_has_one_bar_per_year(seeded):
+    bars = build_dashboard()["charts"]["freight"]["spec"]["data"][0]
+
+    assert bars["x"] == sorted(set(bars["x"]))
+    assert dict(zip(bars["x"], bars["y"], strict=True))["2024"] == 19392.0
+
+
+@pytest.mark.django_db
+def test_dashboard_chart_csv_download(client, seeded):
+    response = client.get(reverse("chart_csv", args=["passengers"]))
+
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    assert {row["Railway"] for row in rows} >= {
+        "Jakarta-Bandung High-Speed Railway",
+        "China-Laos Railway",
+    }
+
+
+@pytest.mark.django_db
+def test_dashboard_embed_is_chrome_free_and_frameable(client, seeded):
+    response = client.get(reverse("chart_embed", args=["partner-map"]))
+
+    assert response.status_code == 200
+    assert "X-Frame-Options" not in response.headers
+    assert "site-header" not in response.text
+    assert 'data-chart="partner-map-spec"' in response.text
+
+
+@pytest.mark.django_db
+def test_dashboard_unknown_chart_is_404(client):
+    assert client.get(reverse("chart_embed", args=["nope"])).status_code == 404
+    assert client.get(reverse("chart_csv", args=["nope"])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_dashboard_without_data_still_renders(client):
+    DashboardCard.objects.create(metric=Metric.objects.get(key="teu"))
+
+    response = client.get(HOME)
+
+    assert response.status_code == 200
+    assert "No figure yet" in response.text
+
+
+@pytest.mark.django_db
+def test_dashboard_card_deleted_in_the_admin_disappears(admin_client, seeded):
+    card = DashboardCard.objects.get(metric__key="jobs")
+    admin_client.get(HOME)
+
+    card.delete()
+
+    assert f'id="card-{card.pk}"' not in admin_client.get(HOME).text
+    assert Project.objects.exists()

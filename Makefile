@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev seed lint format check bench clean
+.PHONY: run test install lint format countries bench bench-dashboard clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,3 +39,9 @@ countries: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+
+# Serve with production settings on a throwaway PostgreSQL; time / against /healthz.
+bench-dashboard: install
+	$(PY) scripts/bench_dashboard.py $(BENCH_ARGS)
+
+bench: bench-dashboard

@@ -6,8 +6,10 @@ from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from bri_tracker.context_processors import COUNTS_CACHE_KEY
 from countries.charts import partner_status_map
@@ -18,6 +20,7 @@ from projects.models import DashboardCard, Observation, Project
 from sources.dates import DatePrecision, format_partial_date
 
 CACHE_KEY = "dashboard:data"
+HTML_KEY = "dashboard:html"
 CACHE_SECONDS = 60 * 60  # a safety net: edits invalidate it at once
 STALE_AFTER = timedelta(days=365)
 # The freight chart of issue #4 follows this service.
@@ -31,10 +34,21 @@ def dashboard_data():
     return cache.get_or_set(CACHE_KEY, build_dashboard, CACHE_SECONDS)
 
 
+def dashboard_html():
+    """The dashboard's cards and charts rendered once: its tables and chart
+    specs cost more to render than everything else on the page."""
+    html = cache.get_or_set(
+        HTML_KEY,
+        lambda: render_to_string("dashboard/dashboard_content.html", dashboard_data()),
+        CACHE_SECONDS,
+    )
+    return mark_safe(html)  # rendered by our own template, autoescaped
+
+
 def invalidate_dashboard(**kwargs):
     """Forget the cached dashboard and site counts (connected to model
     signals in projects/signals.py)."""
-    cache.delete_many([CACHE_KEY, COUNTS_CACHE_KEY])
+    cache.delete_many([CACHE_KEY, HTML_KEY, COUNTS_CACHE_KEY])
 
 
 def build_dashboard(today=None):

@@ -5,11 +5,11 @@ from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from bri_tracker.exports import stream_csv
-from projects.dashboard import dashboard_data
+from projects.dashboard import dashboard_data, dashboard_html
 
 
 def dashboard(request):
-    return render(request, "dashboard/dashboard.html", dashboard_data())
+    return render(request, "dashboard/dashboard.html", {"content": dashboard_html()})
 
 
 def chart_csv(request, chart):

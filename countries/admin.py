@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
+from bri_tracker.editing import EditorAdmin
 from countries.models import Country, Organization, PartnerAgreement
 
 
@@ -21,7 +22,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnerAgreement)
-class PartnerAgreementAdmin(admin.ModelAdmin):
+class PartnerAgreementAdmin(EditorAdmin):
     list_display = [
         "partner_name",
         "title",

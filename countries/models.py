@@ -16,6 +16,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from simple_history.models import HistoricalRecords
 
 from sources.dates import DatePrecision, format_partial_date
 from sources.validators import validate_quote
@@ -290,8 +291,10 @@ class PartnerAgreement(models.Model):
     )
     quote = models.TextField(blank=True)
     note = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = PartnerAgreementQuerySet.as_manager()
 

@@ -1,6 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+from import_export.admin import ImportExportMixin
 
+from bri_tracker.editing import EditorAdmin
 from projects.models import DashboardCard, Metric, Milestone, Observation, Project
+from projects.resources import ObservationResource, ProjectResource
 
 
 @admin.register(Metric)
@@ -21,12 +26,22 @@ class MilestoneInline(admin.TabularInline):
 class ObservationInline(admin.TabularInline):
     model = Observation
     extra = 0
-    fields = ["metric", "value", "qualifier", "period", "as_of", "source", "quote"]
+    fields = [
+        "metric",
+        "value",
+        "qualifier",
+        "period",
+        "as_of",
+        "source",
+        "quote",
+        "status",
+    ]
     autocomplete_fields = ["source"]
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(ImportExportMixin, EditorAdmin):
+    resource_classes = [ProjectResource]
     list_display = [
         "name",
         "kind",
@@ -47,7 +62,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(EditorAdmin):
     list_display = ["title", "date_display", "kind", "project", "country", "source"]
     list_filter = ["kind", "date_precision", "project"]
     search_fields = ["title", "note", "quote", "project__name", "country__name"]
@@ -61,20 +76,78 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(admin.ModelAdmin):
+class ObservationAdmin(ImportExportMixin, EditorAdmin):
+    resource_classes = [ObservationResource]
     list_display = [
         "scope",
         "metric",
         "display_value",
         "period",
         "as_of_display",
-        "source",
+        "status",
+        "source_link",
+        "public_link",
     ]
-    list_filter = ["metric", "qualifier", "period", "project", "confidence"]
+    list_filter = [
+        "status",
+        "metric",
+        "qualifier",
+        "period",
+        "project",
+        ("project__countries", admin.RelatedOnlyFieldListFilter),
+        "source__publisher",
+        "confidence",
+    ]
     search_fields = ["quote", "note", "counted", "project__name", "source__title"]
     date_hierarchy = "as_of"
     autocomplete_fields = ["project", "source"]
     list_select_related = ["metric", "project", "source"]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["metric", "project", "value", "qualifier", "status"]}),
+        (
+            "When",
+            {"fields": ["as_of", "as_of_precision", "period", "period_start"]},
+        ),
+        ("Source", {"fields": ["source", "quote", "change_percent"]}),
+        (
+            "Notes",
+            {"fields": ["counted", "confidence", "note", "value_checked"]},
+        ),
+    ]
+
+    @admin.display(description="Source")
+    def source_link(self, obj):
+        url = reverse("admin:sources_source_change", args=[obj.source_id])
+        return format_html('<a href="{}">{}</a>', url, obj.source.title[:50])
+
+    @admin.display(description="Public page")
+    def public_link(self, obj):
+        if obj.status != Observation.Status.PUBLISHED:
+            return "not public (draft)"
+        url = reverse("figures:detail", args=[obj.pk])
+        return format_html('<a href="{}">view</a>', url)
+
+    @admin.action(description="Publish the selected figures")
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, Observation.Status.PUBLISHED)
+
+    @admin.action(description="Return the selected figures to draft")
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, Observation.Status.DRAFT)
+
+    def _set_status(self, request, queryset, status):
+        # One save per figure: each change enters the history and the
+        # dashboard's cache is dropped.
+        changed = 0
+        for figure in queryset.exclude(status=status):
+            figure.status = status
+            figure.version += 1
+            figure.save(update_fields=["status", "version", "updated_at"])
+            changed += 1
+        self.message_user(
+            request, f"{changed} figure(s) set to {status}.", messages.SUCCESS
+        )
 
     @admin.display(description="Project", ordering="project__name")
     def scope(self, obj):

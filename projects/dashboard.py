@@ -77,7 +77,8 @@ def _cards(today):
     wanted = {(c.metric_id, c.project_id, c.period) for c in cards}
     series = defaultdict(list)
     figures = (
-        Observation.objects.filter(metric__in={c.metric_id for c in cards})
+        Observation.objects.published()
+        .filter(metric__in={c.metric_id for c in cards})
         .exclude(as_of=None)
         .exclude(qualifier=Observation.Qualifier.PROJECTED)
         .with_related()
@@ -257,7 +258,8 @@ def _calendar(figure, months):
 
 def _freight():
     figures = list(
-        Observation.objects.filter(
+        Observation.objects.published()
+        .filter(
             project__slug=FREIGHT_PROJECT,
             metric__key="freight_trips",
             period__in=[Observation.Period.YEAR, Observation.Period.CUMULATIVE],
@@ -290,7 +292,8 @@ def _freight():
 
 def _partners():
     figures = list(
-        Observation.objects.initiative_wide()
+        Observation.objects.published()
+        .initiative_wide()
         .of_metric(*PARTNER_SERIES)
         .filter(period=Observation.Period.CUMULATIVE)
         .exclude(as_of=None)
@@ -351,7 +354,8 @@ def _membership_events():
 def _money():
     figures = [
         f
-        for f in Observation.objects.initiative_wide()
+        for f in Observation.objects.published()
+        .initiative_wide()
         .of_metric(*MONEY_SERIES)
         .filter(period__in=[Observation.Period.YEAR, Observation.Period.HALF_YEAR])
         .exclude(as_of=None)
@@ -397,7 +401,8 @@ def _money():
 
 def _passengers():
     figures = list(
-        Observation.objects.filter(
+        Observation.objects.published()
+        .filter(
             project__is_signature=True,
             project__sector=Project.Sector.RAILWAY,
             metric__key="passengers",

@@ -72,7 +72,7 @@ class ProjectFiguresFeed(_FiguresFeed):
         return reverse("projects:feed", args=[obj.slug])
 
     def _figures(self, obj):
-        return Observation.objects.filter(project=obj)
+        return Observation.objects.published().filter(project=obj)
 
 
 class CountryFiguresFeed(_FiguresFeed):
@@ -92,4 +92,4 @@ class CountryFiguresFeed(_FiguresFeed):
         return reverse("countries:feed", args=[obj.iso3])
 
     def _figures(self, obj):
-        return Observation.objects.for_country(obj)
+        return Observation.objects.published().for_country(obj)

@@ -92,7 +92,9 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.in_region(value)
 
     def filter_metric(self, queryset, name, value):
-        return queryset.filter(observations__metric=value).distinct()
+        return queryset.filter(
+            observations__metric=value, observations__status="published"
+        ).distinct()
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS[value][1], "pk")

@@ -1,11 +1,14 @@
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Count, F, Max, Q
 from django.db.models.functions import Cast
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
-from projects.formatting import humanize_figure
+from projects.formatting import compact_number, humanize_figure
+from projects.periods import period_problem, period_start_for
 from sources.dates import DatePrecision, format_partial_date
 from sources.validators import validate_quote
 
@@ -31,6 +34,18 @@ class Metric(models.Model):
     )
     aggregation = models.CharField(max_length=10, choices=Aggregation.choices)
     description = models.TextField(blank=True)
+    plausible_max = models.DecimalField(
+        max_digits=22,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="Values above this are questioned when an editor saves them.",
+    )
+    plausible_hint = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The question asked, e.g. “did you mean MW?”",
+    )
     sort_order = models.PositiveSmallIntegerField(default=100)
 
     class Meta:
@@ -55,9 +70,10 @@ class ProjectQuerySet(models.QuerySet):
 
     def with_figure_summary(self):
         """Annotate ``figure_count`` and ``latest_as_of`` (newest figure date)."""
+        published = Q(observations__status="published")
         return self.annotate(
-            figure_count=Count("observations", distinct=True),
-            latest_as_of=Max("observations__as_of"),
+            figure_count=Count("observations", filter=published, distinct=True),
+            latest_as_of=Max("observations__as_of", filter=published),
         )
 
     def in_region(self, region):
@@ -188,8 +204,10 @@ class Project(models.Model):
     is_signature = models.BooleanField(
         default=False, help_text="A signature project, featured on the dashboard."
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = ProjectQuerySet.as_manager()
 
@@ -294,8 +312,10 @@ class Milestone(models.Model):
         related_name="milestones",
     )
     quote = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["date", "pk"]
@@ -352,6 +372,13 @@ class ObservationConfidence(models.TextChoices):
 
 
 class ObservationQuerySet(models.QuerySet):
+    def published(self):
+        """What the public pages and the dashboard show."""
+        return self.filter(status="published")
+
+    def drafts(self):
+        return self.filter(status="draft")
+
     def with_related(self):
         """Everything a figure row shows: metric, project, source."""
         return self.select_related("metric", "project", "source")
@@ -397,6 +424,11 @@ class ObservationQuerySet(models.QuerySet):
         ).iterator(chunk_size=2000)
 
 
+class ObservationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
 class Observation(models.Model):
     """One figure as one source states it: value, qualifier, dates and quote."""
 
@@ -405,6 +437,8 @@ class Observation(models.Model):
     Period = ObservationPeriod
 
     Confidence = ObservationConfidence
+
+    Status = ObservationStatus
 
     metric = models.ForeignKey(
         Metric, on_delete=models.PROTECT, related_name="observations"
@@ -451,8 +485,21 @@ class Observation(models.Model):
     )
     confidence = models.CharField(max_length=6, choices=Confidence.choices, blank=True)
     note = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=10,
+        choices=ObservationStatus.choices,
+        default=ObservationStatus.DRAFT,
+        help_text="Only published figures appear on the public pages.",
+    )
+    value_checked = models.BooleanField(
+        "Unusual value checked",
+        default=False,
+        help_text="Tick to keep a value that is unusually large for its metric.",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = ObservationQuerySet.as_manager()
 
@@ -474,6 +521,10 @@ class Observation(models.Model):
             models.CheckConstraint(
                 condition=Q(as_of_precision__in=DatePrecision.values),
                 name="observation_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ObservationStatus.values),
+                name="observation_status_valid",
             ),
             models.CheckConstraint(
                 condition=Q(confidence__in=["", *ObservationConfidence.values]),
@@ -498,8 +549,76 @@ class Observation(models.Model):
             raise ValidationError(
                 {"period_start": "The period cannot start after its as-of date."}
             )
+        if self.period_start is None and self.period not in ("cumulative", "point"):
+            self.period_start = period_start_for(
+                self.period, self.as_of, self.as_of_precision
+            )
+        checks = [
+            ("as_of", self._future_problem()),
+            (
+                "period_start",
+                period_problem(self.period, self.period_start, self.as_of),
+            ),
+            ("value", self._plausibility_problem()),
+            (NON_FIELD_ERRORS, self._duplicate_problem()),
+        ]
+        errors = {field: problem for field, problem in checks if problem}
+        if errors:
+            raise ValidationError(errors)
         if self.source_id is not None:
             validate_quote(self.quote, self.source)
+
+    def _period_problem(self):
+        return period_problem(self.period, self.period_start, self.as_of)
+
+    def _future_problem(self):
+        if (
+            self.as_of
+            and self.as_of > timezone.localdate()
+            and self.qualifier != ObservationQualifier.PROJECTED
+        ):
+            return (
+                f"{self.as_of:%-d %b %Y} is in the future: only a projected figure "
+                "can be dated after today. Choose the qualifier “Projected” or "
+                "correct the date."
+            )
+        return None
+
+    def _plausibility_problem(self):
+        metric = self.metric if self.metric_id else None
+        if (
+            metric is None
+            or metric.plausible_max is None
+            or self.value is None
+            or self.value <= metric.plausible_max
+            or self.value_checked
+        ):
+            return None
+        return (
+            f"{compact_number(self.value)} {metric.unit} is unusually large for "
+            f"“{metric.name}” (above {compact_number(metric.plausible_max)}): "
+            f"{metric.plausible_hint or 'is the unit right?'} If the value is right, "
+            "tick “Unusual value checked”."
+        )
+
+    def _duplicate_problem(self):
+        if not (self.metric_id and self.source_id and self.value is not None):
+            return None
+        twins = Observation.objects.filter(
+            metric_id=self.metric_id,
+            project_id=self.project_id,
+            as_of=self.as_of,
+            period=self.period,
+            source_id=self.source_id,
+            value=self.value,
+        ).exclude(pk=self.pk)
+        twin = twins.first()
+        if twin is None:
+            return None
+        return (
+            f"This figure is already recorded (figure #{twin.pk}): same metric, "
+            "project, as-of date, period, source and value."
+        )
 
     @property
     def as_of_display(self):

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.db import models
 
+from bri_tracker.editing import EditorAdmin
 from sources.models import Source
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(EditorAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "title",

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from simple_history.models import HistoricalRecords
 
 from sources.dates import DatePrecision, format_partial_date
 from sources.text import content_hash
@@ -18,7 +19,11 @@ class SourceQuerySet(models.QuerySet):
 
     def with_figure_count(self):
         """Adds ``figure_count``: the observations taken from each source."""
-        return self.annotate(figure_count=Count("observations"))
+        return self.annotate(
+            figure_count=Count(
+                "observations", filter=Q(observations__status="published")
+            )
+        )
 
     def for_list(self):
         """Rows of the sources list, newest first: the long text left unloaded,
@@ -72,8 +77,10 @@ class Source(models.Model):
         related_name="duplicates",
         help_text="The original, when this source is the same article.",
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
     ingested_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = SourceQuerySet.as_manager()
 

@@ -104,3 +104,4 @@ class ObservationFactory(DjangoModelFactory):
     period = Observation.Period.CUMULATIVE
     as_of = datetime.date(2023, 12, 31)
     source = factory.SubFactory(SourceFactory)
+    status = Observation.Status.PUBLISHED

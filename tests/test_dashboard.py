@@ -107,11 +107,26 @@ def test_dashboard_new_figure_saved_with_the_orm_shows_on_next_request(client, s
         qualifier="more_than",
         as_of=date(2026, 6, 30),
         source=SourceFactory(publisher="Test agency"),
+        status="published",
     )
 
     html = _card_html(client.get(HOME), card)
     assert "130K+ trips" in html
     assert "30 Jun 2026" in html
+
+
+@pytest.mark.django_db
+def test_dashboard_ignores_a_draft_figure(client, seeded):
+    card = DashboardCard.objects.get(metric__key="freight_trips")
+    ObservationFactory(
+        metric=card.metric,
+        project=card.project,
+        value=Decimal("999000"),
+        as_of=date(2026, 6, 30),
+        status="draft",
+    )
+
+    assert "999K" not in _card_html(client.get(HOME), card)
 
 
 @pytest.mark.django_db
@@ -133,6 +148,7 @@ def test_dashboard_new_figure_saved_in_the_admin_shows_on_next_request(
             "as_of": "2026-09-30",
             "as_of_precision": "day",
             "source": source.pk,
+            "status": "published",
         },
     )
 

@@ -142,7 +142,8 @@ def _observation(report, fields, metrics, projects, source):
         "value": fields.pop("value"),
     }
     label = f"{project or 'initiative'} {lookup['metric'].key} {lookup['value']}"
-    upsert(Observation, report, lookup=lookup, values=fields, merge_label=label)
+    values = {**fields, "status": Observation.Status.PUBLISHED}
+    upsert(Observation, report, lookup=lookup, values=values, merge_label=label)
 
 
 def _cost(report, record, cost, metrics, projects, source):

@@ -7,9 +7,10 @@ own keys are too coarse.
 """
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
+from projects.periods import period_start_for
 from sources.dates import DatePrecision, parse_partial_date
 
 # The facts file's metric "countries" means whatever its unit says; for a
@@ -75,31 +76,6 @@ def parse_fact_date(text, *, end):
         _APPROXIMATE_DATE.sub("", text or ""), end=end
     )
     return value, precision, approximate
-
-
-def period_start_for(period, as_of, precision):
-    """First day covered by a figure of this period ending on ``as_of``."""
-    if as_of is None:
-        return None
-    if period == "year":
-        if precision == DatePrecision.YEAR:
-            return date(as_of.year, 1, 1)
-        # A year ending on a given day: the twelve months up to it.
-        try:
-            return as_of.replace(year=as_of.year - 1) + timedelta(days=1)
-        except ValueError:  # 29 February
-            return date(as_of.year - 1, 3, 1)
-    if period == "half_year":
-        return date(as_of.year, 1 if as_of.month <= 6 else 7, 1)
-    if period == "quarter":
-        return date(as_of.year, 3 * ((as_of.month - 1) // 3) + 1, 1)
-    if period == "month":
-        return date(as_of.year, as_of.month, 1)
-    if period == "year_to_date":
-        return date(as_of.year, 1, 1)
-    if period == "day":
-        return as_of
-    return None
 
 
 def _metric_for(scope, metric, unit):

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from countries.models import Country, PartnerAgreement
 from projects.models import Metric, Milestone, Observation, Project
-from projects.seeding.mapping import period_start_for
+from projects.periods import period_start_for
 from projects.seeding.sources import release_source
 from projects.seeding.upsert import upsert
 from sources.dates import DatePrecision
@@ -78,6 +78,7 @@ def _figure(report, figure, source, notes):
             ),
             "quote": figure["quote"],
             "note": notes.get(figure["metric"], ""),
+            "status": Observation.Status.PUBLISHED,
         },
     )
 

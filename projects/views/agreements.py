@@ -55,7 +55,8 @@ def _reported_rows():
     """Initiative-wide cumulative partner counts as plain rows for
     countries.charts, labelled in the site's notation ("150+")."""
     figures = (
-        Observation.objects.initiative_wide()
+        Observation.objects.published()
+        .initiative_wide()
         .of_metric(*REPORTED_METRICS)
         .filter(period=Observation.Period.CUMULATIVE)
         .with_related()

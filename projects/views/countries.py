@@ -45,7 +45,7 @@ def country_detail(request, iso3):
     if iso3 != country.iso3:
         return redirect("countries:detail", iso3=country.iso3, permanent=True)
     agreements = country.agreements.select_related("source").chronological()
-    figures = Observation.objects.for_country(country).with_related()
+    figures = Observation.objects.published().for_country(country).with_related()
     figures = list(figures.chronological())
     milestones = country.milestones.select_related("project", "source")
     return render(
@@ -64,7 +64,7 @@ def country_detail(request, iso3):
 
 def country_detail_export(request, iso3, fmt):
     country = get_object_or_404(Country, iso3=iso3.upper())
-    figures = Observation.objects.for_country(country).chronological()
+    figures = Observation.objects.published().for_country(country).chronological()
     return figure_export(request, fmt, figures, filename=f"bri-{country.iso3}-figures")
 
 

@@ -14,7 +14,7 @@ PAGE_SIZE = 50
 
 
 def _filtered(request):
-    filterset = FigureFilter(request.GET, queryset=Observation.objects.all())
+    filterset = FigureFilter(request.GET, queryset=Observation.objects.published())
     figures = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     return filterset, figures
 
@@ -38,7 +38,9 @@ def figure_list_export(request, fmt):
 
 def figure_detail(request, pk):
     figure = get_object_or_404(
-        Observation.objects.with_related().select_related("source__duplicate_of"),
+        Observation.objects.published()
+        .with_related()
+        .select_related("source__duplicate_of"),
         pk=pk,
     )
     permalink = request.build_absolute_uri(reverse("figures:detail", args=[pk]))
@@ -62,7 +64,8 @@ def _corroboration(figure):
     others = []
     if figure.as_of is not None:
         others = list(
-            Observation.objects.filter(
+            Observation.objects.published()
+            .filter(
                 metric_id=figure.metric_id,
                 project_id=figure.project_id,
                 as_of=figure.as_of,

@@ -64,7 +64,7 @@ def project_list_export(request, fmt):
 
 def project_detail(request, slug):
     project = get_object_or_404(Project.objects.with_countries(), slug=slug)
-    figures = list(project.observations.with_related().chronological())
+    figures = list(project.observations.published().with_related().chronological())
     latest = max((f.as_of for f in figures if f.as_of), default=None)
     return render(
         request,
@@ -86,7 +86,7 @@ def project_detail(request, slug):
 
 def project_detail_export(request, slug, fmt):
     project = get_object_or_404(Project, slug=slug)
-    figures = project.observations.chronological()
+    figures = project.observations.published().chronological()
     return figure_export(request, fmt, figures, filename=f"bri-{project.slug}-figures")
 
 

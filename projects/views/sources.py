@@ -60,7 +60,7 @@ def source_detail(request, pk):
     source = get_object_or_404(
         Source.objects.select_related("duplicate_of").defer("duplicate_of__text"), pk=pk
     )
-    figures = list(source.observations.with_related())
+    figures = list(source.observations.published().with_related())
     milestones = list(source.milestones.select_related("project"))
     agreements = list(source.agreements.select_related("country", "organization"))
     return render(

@@ -1,0 +1,117 @@
+"""CSV/XLSX import and export of figures and projects (django-import-export).
+
+Rows name their metric by key, their project by slug and their source by URL
+(or, for a stored release without one, its external id). Unknown names are
+row errors, never new records. Every row goes through the models' own
+validation, and one bad row stops the whole import: nothing is written.
+"""
+
+from import_export import fields, resources, widgets
+
+from countries.models import Country
+from projects.models import Metric, Observation, Project
+from sources.models import Source
+
+
+class KnownForeignKeyWidget(widgets.ForeignKeyWidget):
+    """A foreign key looked up by a natural key; an unknown one is an error
+    that says what was not found."""
+
+    def __init__(self, model, field, *, also=()):
+        super().__init__(model, field=field)
+        self.also = also
+
+    def clean(self, value, row=None, **kwargs):
+        value = (value or "").strip() if isinstance(value, str) else value
+        if value in (None, ""):
+            return None
+        for field in (self.field, *self.also):
+            found = self.model.objects.filter(**{field: value}).first()
+            if found is not None:
+                return found
+        raise ValueError(
+            f"Unknown {self.model._meta.verbose_name} “{value}”: no "
+            f"{self.model._meta.verbose_name} has this {self.field}."
+        )
+
+
+class _AllOrNothing:
+    """Validate every row with the models' rules; any error aborts all."""
+
+    class Meta:
+        clean_model_instances = True
+        use_transactions = True
+        skip_unchanged = True
+        report_skipped = True
+
+
+class ObservationResource(resources.ModelResource):
+    metric = fields.Field(
+        attribute="metric",
+        column_name="metric",
+        widget=KnownForeignKeyWidget(Metric, "key"),
+    )
+    project = fields.Field(
+        attribute="project",
+        column_name="project",
+        widget=KnownForeignKeyWidget(Project, "slug"),
+    )
+    source = fields.Field(
+        attribute="source",
+        column_name="source",
+        widget=KnownForeignKeyWidget(Source, "url", also=["external_id"]),
+    )
+
+    class Meta(_AllOrNothing.Meta):
+        model = Observation
+        fields = [
+            "id",
+            "metric",
+            "project",
+            "value",
+            "qualifier",
+            "period",
+            "period_start",
+            "as_of",
+            "as_of_precision",
+            "change_percent",
+            "source",
+            "quote",
+            "counted",
+            "confidence",
+            "note",
+            "status",
+        ]
+        export_order = fields
+
+    def dehydrate_source(self, observation):
+        return observation.source.url or observation.source.external_id
+
+
+class ProjectResource(resources.ModelResource):
+    countries = fields.Field(
+        attribute="countries",
+        column_name="countries",
+        widget=widgets.ManyToManyWidget(Country, field="iso3", separator=";"),
+    )
+
+    class Meta(_AllOrNothing.Meta):
+        model = Project
+        import_id_fields = ["slug"]
+        fields = [
+            "slug",
+            "name",
+            "official_name",
+            "kind",
+            "sector",
+            "status",
+            "countries",
+            "region",
+            "started_on",
+            "started_on_precision",
+            "opened_on",
+            "opened_on_precision",
+            "summary",
+            "is_signature",
+        ]
+        export_order = fields

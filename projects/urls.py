@@ -13,6 +13,7 @@ project_patterns = [
     path("<slug:slug>/", projects.project_detail, name="detail"),
     path(f"<slug:slug>/{EXPORT}", projects.project_detail_export, name="detail_export"),
     path("<slug:slug>/feed/", ProjectFiguresFeed(), name="feed"),
+    path("<slug:slug>/history/", projects.project_history, name="history"),
 ]
 
 figure_patterns = [

@@ -11,6 +11,7 @@ from projects import charts
 from projects.consensus import compare_sources
 from projects.exports import figure_export
 from projects.filters import ProjectFilter
+from projects.history import change_log
 from projects.models import Project
 
 PAGE_SIZE = 25
@@ -81,6 +82,15 @@ def project_detail(request, slug):
             "latest": latest,
             "stale": latest is not None and latest < timezone.localdate() - STALE_AFTER,
         },
+    )
+
+
+def project_history(request, slug):
+    project = get_object_or_404(Project, slug=slug)
+    return render(
+        request,
+        "projects/project_history.html",
+        {"project": project, "entries": change_log(project)},
     )
 
 

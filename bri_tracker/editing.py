@@ -5,6 +5,8 @@ the version the editor opened; saving over a newer version is refused with
 the fields that changed meanwhile, instead of silently overwriting them.
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
@@ -29,6 +31,9 @@ def changes_since(instance, version):
 
 
 def _short(value):
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        value = f"{value:f}"
     text = "—" if value in (None, "") else str(value)
     return text if len(text) <= 60 else text[:57] + "…"
 

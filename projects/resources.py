@@ -34,9 +34,33 @@ class KnownForeignKeyWidget(widgets.ForeignKeyWidget):
             f"{self.model._meta.verbose_name} has this {self.field}."
         )
 
+    def render(self, value, obj=None, **kwargs):
+        # A source without URL is named by its external id, as on import.
+        for field in (self.field, *self.also):
+            shown = getattr(value, field, None) if value is not None else None
+            if shown:
+                return shown
+        return ""
 
-class _AllOrNothing:
-    """Validate every row with the models' rules; any error aborts all."""
+
+class KnownManyToManyWidget(widgets.ManyToManyWidget):
+    """Many rows named by a natural key; any unknown name is an error."""
+
+    def clean(self, value, row=None, **kwargs):
+        names = [n.strip() for n in str(value or "").split(self.separator)]
+        names = [n for n in names if n]
+        found = self.model.objects.filter(**{f"{self.field}__in": names})
+        missing = sorted(set(names) - {getattr(item, self.field) for item in found})
+        if missing:
+            raise ValueError(
+                f"Unknown {self.model._meta.verbose_name_plural}: {', '.join(missing)}."
+            )
+        return found
+
+
+class AllOrNothingResource(resources.ModelResource):
+    """Validate every row with the models' rules; any error, including a
+    validation error, aborts the whole import."""
 
     class Meta:
         clean_model_instances = True
@@ -44,8 +68,12 @@ class _AllOrNothing:
         skip_unchanged = True
         report_skipped = True
 
+    def import_data(self, *args, **kwargs):
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        return super().import_data(*args, **kwargs)
 
-class ObservationResource(resources.ModelResource):
+
+class ObservationResource(AllOrNothingResource):
     metric = fields.Field(
         attribute="metric",
         column_name="metric",
@@ -62,7 +90,7 @@ class ObservationResource(resources.ModelResource):
         widget=KnownForeignKeyWidget(Source, "url", also=["external_id"]),
     )
 
-    class Meta(_AllOrNothing.Meta):
+    class Meta(AllOrNothingResource.Meta):
         model = Observation
         fields = [
             "id",
@@ -84,18 +112,15 @@ class ObservationResource(resources.ModelResource):
         ]
         export_order = fields
 
-    def dehydrate_source(self, observation):
-        return observation.source.url or observation.source.external_id
 
-
-class ProjectResource(resources.ModelResource):
+class ProjectResource(AllOrNothingResource):
     countries = fields.Field(
         attribute="countries",
         column_name="countries",
-        widget=widgets.ManyToManyWidget(Country, field="iso3", separator=";"),
+        widget=KnownManyToManyWidget(Country, field="iso3", separator=";"),
     )
 
-    class Meta(_AllOrNothing.Meta):
+    class Meta(AllOrNothingResource.Meta):
         model = Project
         import_id_fields = ["slug"]
         fields = [

@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format countries bench bench-dashboard clean
+.PHONY: run test install lint format countries bench bench-dashboard eval-extraction clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,3 +45,7 @@ bench-dashboard: install
 	$(PY) scripts/bench_dashboard.py $(BENCH_ARGS)
 
 bench: bench-dashboard
+
+# Precision and recall of the figure extractor on the stored releases' answer key.
+eval-extraction: install
+	$(PY) manage.py eval_extraction

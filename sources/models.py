@@ -111,8 +111,12 @@ class Source(models.Model):
     def save(self, *args, **kwargs):
         # The fingerprint is derived from the row's own text, so it can never
         # disagree with it.
-        self.content_hash = content_hash(self.text) if self.text else ""
+        self.content_hash = self.fingerprint
         super().save(*args, **kwargs)
+
+    @property
+    def fingerprint(self):
+        return content_hash(self.text) if self.text else ""
 
     def clean(self):
         original = self.duplicate_of

@@ -1,11 +1,23 @@
+from django import forms
 from django.contrib import admin, messages
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 
 from bri_tracker.editing import EditorAdmin
-from projects.models import DashboardCard, Metric, Milestone, Observation, Project
+from projects.ingest import candidate_accept, candidate_reject, release_ingest
+from projects.models import (
+    DashboardCard,
+    FigureCandidate,
+    Metric,
+    Milestone,
+    Observation,
+    Project,
+)
 from projects.resources import ObservationResource, ProjectResource
+from sources.ingestion import MAX_BYTES, IngestError, decode_upload
 
 
 @admin.register(Metric)
@@ -169,3 +181,174 @@ class DashboardCardAdmin(admin.ModelAdmin):
     list_select_related = ["metric", "project"]
     autocomplete_fields = ["project"]
     search_fields = ["title", "metric__name", "project__name"]
+
+
+class ReleaseForm(forms.Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 100}),
+        required=False,
+        help_text="Paste the release, or upload it below.",
+    )
+    upload = forms.FileField(
+        required=False, help_text=".txt or .html, UTF-8, 2 MB at most"
+    )
+    title = forms.CharField(required=False, help_text="Defaults to the headline.")
+    publisher = forms.CharField(required=False)
+    published_on = forms.DateField(required=False, help_text="YYYY-MM-DD")
+    url = forms.URLField(required=False, assume_scheme="https")
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        try:
+            if upload:
+                cleaned["raw"] = decode_upload(upload.read(MAX_BYTES + 1))
+            else:
+                cleaned["raw"] = cleaned.get("text") or ""
+            if not cleaned["raw"].strip():
+                raise IngestError("Paste the release's text or upload its file.")
+        except IngestError as error:
+            raise forms.ValidationError(str(error)) from error
+        return cleaned
+
+
+@admin.register(FigureCandidate)
+class FigureCandidateAdmin(admin.ModelAdmin):
+    """The review screen: each proposal beside its sentence, editable in
+    place, accepted or rejected one by one or in bulk."""
+
+    list_display = [
+        "sentence",
+        "metric",
+        "value",
+        "qualifier",
+        "as_of",
+        "period",
+        "project",
+        "confidence",
+        "decision",
+        "reject_reason",
+        "figure_link",
+    ]
+    list_editable = [
+        "metric",
+        "value",
+        "qualifier",
+        "as_of",
+        "period",
+        "project",
+        "reject_reason",
+    ]
+    list_filter = ["decision", "metric", ("source", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["source", "metric", "project", "observation"]
+    list_per_page = 100
+    actions = ["accept_as_draft", "accept_and_publish", "reject"]
+    readonly_fields = ["extracted", "decided_by", "decided_at", "observation"]
+
+    def get_urls(self):
+        urls = super().get_urls()
+        return [
+            path(
+                "add-release/",
+                self.admin_site.admin_view(self.add_release_view),
+                name="projects_figurecandidate_add_release",
+            ),
+            *urls,
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return redirect("admin:projects_figurecandidate_add_release")
+
+    def add_release_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ReleaseForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                source, created, candidates = release_ingest(
+                    raw=data["raw"],
+                    title=data["title"],
+                    publisher=data["publisher"],
+                    published_on=data["published_on"],
+                    url=data["url"],
+                )
+            except (IngestError, ValidationError) as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(request, _ingest_message(source, created, candidates))
+                review = reverse("admin:projects_figurecandidate_changelist")
+                return redirect(f"{review}?source__id__exact={source.pk}")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Add a press release",
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/projects/add_release.html", context)
+
+    @admin.display(description="Sentence")
+    def sentence(self, candidate):
+        before, quote, after = _in_sentence(candidate.source.text, candidate.quote)
+        return format_html("…{}<mark>{}</mark>{}…", before, quote, after)
+
+    @admin.display(description="Figure")
+    def figure_link(self, candidate):
+        if candidate.observation_id is None:
+            return "—"
+        url = reverse(
+            "admin:projects_observation_change", args=[candidate.observation_id]
+        )
+        return format_html('<a href="{}">#{}</a>', url, candidate.observation_id)
+
+    @admin.action(description="Accept the selected proposals as draft figures")
+    def accept_as_draft(self, request, queryset):
+        self._accept(request, queryset, Observation.Status.DRAFT)
+
+    @admin.action(description="Accept and publish the selected proposals")
+    def accept_and_publish(self, request, queryset):
+        self._accept(request, queryset, Observation.Status.PUBLISHED)
+
+    @admin.action(description="Reject the selected proposals (reason from each row)")
+    def reject(self, request, queryset):
+        pending = queryset.filter(decision=FigureCandidate.Decision.PENDING)
+        for candidate in pending:
+            candidate_reject(
+                candidate,
+                user=request.user,
+                reason=candidate.reject_reason or "Rejected",
+            )
+        self.message_user(request, f"{len(pending)} proposal(s) rejected.")
+
+    def _accept(self, request, queryset, status):
+        accepted = 0
+        for candidate in queryset.filter(decision=FigureCandidate.Decision.PENDING):
+            try:
+                candidate_accept(candidate, user=request.user, status=status)
+                accepted += 1
+            except ValidationError as error:
+                reasons = "; ".join(error.messages)
+                self.message_user(
+                    request,
+                    f"Not accepted, “{candidate.quote[:60]}”: {reasons}",
+                    messages.ERROR,
+                )
+        self.message_user(request, f"{accepted} proposal(s) accepted as {status}.")
+
+
+def _ingest_message(source, created, candidates):
+    if not created:
+        return f"This release is already stored as “{source}”: its proposals are below."
+    return f"Stored “{source}”: {len(candidates)} proposed figure(s) to review."
+
+
+def _in_sentence(text, quote):
+    """The sentence around ``quote`` in ``text``, as (before, quote, after)."""
+    start = text.find(quote)
+    if start < 0:
+        return "", quote, ""
+    end = start + len(quote)
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    right_stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    right = min(right_stops, default=len(text))
+    return text[left:start].lstrip()[-200:], quote, text[end : right + 1][:200]

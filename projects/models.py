@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -689,3 +691,100 @@ class DashboardCard(models.Model):
     @property
     def display_title(self):
         return self.title or self.metric.name
+
+
+class CandidateDecision(models.TextChoices):
+    PENDING = "pending", "To review"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class FigureCandidateQuerySet(models.QuerySet):
+    def decided(self):
+        return self.exclude(decision=CandidateDecision.PENDING)
+
+    def decision_rates(self):
+        """Rows {"metric__key", "total", "accepted", "rejected", "edited"}
+        per metric, from the editors' decisions."""
+        return (
+            self.decided()
+            .values("metric__key")
+            .annotate(
+                total=Count("pk"),
+                accepted=Count("pk", filter=Q(decision=CandidateDecision.ACCEPTED)),
+                rejected=Count("pk", filter=Q(decision=CandidateDecision.REJECTED)),
+                edited=Count("pk", filter=Q(edited=True)),
+            )
+            .order_by("metric__key")
+        )
+
+
+class FigureCandidate(models.Model):
+    """A figure the extractor proposes from a source, until an editor accepts
+    it (it becomes an Observation) or rejects it. The extractor's guess is
+    kept as it was, so its accuracy on real decisions can be reported."""
+
+    Decision = CandidateDecision
+
+    source = models.ForeignKey(
+        "sources.Source", on_delete=models.CASCADE, related_name="candidates"
+    )
+    extracted = models.JSONField(help_text="The extractor's proposal, unedited.")
+    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
+    project = models.ForeignKey(
+        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    value = models.DecimalField(max_digits=22, decimal_places=4)
+    qualifier = models.CharField(max_length=10, choices=ObservationQualifier.choices)
+    period = models.CharField(max_length=15, choices=ObservationPeriod.choices)
+    period_start = models.DateField(null=True, blank=True)
+    as_of = models.DateField(null=True, blank=True)
+    change_percent = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    quote = models.TextField()
+    confidence = models.FloatField(default=0)
+    decision = models.CharField(
+        max_length=10, choices=CandidateDecision.choices, default="pending"
+    )
+    reject_reason = models.CharField(max_length=200, blank=True)
+    edited = models.BooleanField(
+        default=False, help_text="The editor changed the proposal before accepting."
+    )
+    observation = models.OneToOneField(
+        Observation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="candidate",
+    )
+    decided_by = models.ForeignKey(
+        "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FigureCandidateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=CandidateDecision.values),
+                name="candidate_decision_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.metric.key} {compact_number(self.value)} ({self.decision})"
+
+    def matches_extraction(self):
+        """True when the editable fields still hold the extractor's guess."""
+        guess = self.extracted
+        return (
+            self.metric.key == guess["metric"]
+            and self.value == Decimal(str(guess["value"]))
+            and self.qualifier == guess["qualifier"]
+            and self.period == guess["period"]
+            and (self.as_of.isoformat() if self.as_of else None) == guess["as_of"]
+            and (self.project.name if self.project else None) == guess["project"]
+        )

@@ -4,7 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from projects.models import DashboardCard
+from projects.models import DashboardCard, FigureCandidate
 from tests.factories import (
     MilestoneFactory,
     ObservationFactory,
@@ -25,6 +25,15 @@ MODELS = sorted(
 def data():
     figure = ObservationFactory(project=ProjectFactory(aliases=["Whoosh"]))
     DashboardCard.objects.create(metric=figure.metric, project=figure.project)
+    FigureCandidate.objects.create(
+        source=figure.source,
+        extracted={},
+        metric=figure.metric,
+        value=1,
+        qualifier="exact",
+        period="cumulative",
+        quote="",
+    )
     MilestoneFactory()
     PartnerAgreementFactory()
     OrganizationFactory()
@@ -38,12 +47,11 @@ def test_admin_changelist_search_add_and_change_pages_open(admin_client, data, m
 
     assert admin_client.get(changelist).status_code == 200
     assert admin_client.get(changelist, {"q": "whoosh"}).status_code == 200
-    assert (
-        admin_client.get(
-            reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
-        ).status_code
-        == 200
+    # Adding a figure candidate means adding a press release: a redirect.
+    add = admin_client.get(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_add"), follow=True
     )
+    assert add.status_code == 200
     assert (
         admin_client.get(
             reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[row.pk])

@@ -12,9 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from sources.extraction import extract_figures
+from sources.ingestion import MAX_BYTES, IngestError, decode_upload
 from sources.text import repair_text
-
-MAX_BYTES = 2 * 1024 * 1024
 
 
 def read_release(path):
@@ -22,21 +21,12 @@ def read_release(path):
     path = Path(path)
     if not path.is_file():
         raise CommandError(f"{path}: no such file.")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise CommandError(
-            f"{path}: {size} bytes is over the 2 MB limit for a press release."
-        )
-    raw = path.read_bytes()
-    if b"\x00" in raw:
-        raise CommandError(f"{path}: looks like a binary file, not text.")
+    if path.stat().st_size > MAX_BYTES:
+        raise CommandError(f"{path}: over the 2 MB limit for a press release.")
     try:
-        decoded = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise CommandError(
-            f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8 first."
-        ) from error
-    text = repair_text(decoded)
+        text = repair_text(decode_upload(path.read_bytes()))
+    except IngestError as error:
+        raise CommandError(f"{path}: {error}") from error
     if not text.strip():
         raise CommandError(f"{path}: the file is empty.")
     return text

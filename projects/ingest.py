@@ -1,0 +1,115 @@
+"""From a press release to reviewed figures: store the release, propose its
+figures as candidates, and record each editor's decision."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from projects.models import FigureCandidate, Metric, Observation, Project
+from sources.extraction import extract_figures
+from sources.services import source_ingest
+
+
+def release_ingest(*, raw, title="", publisher="", published_on=None, url=""):
+    """Store a release and its proposed figures, in one transaction.
+
+    Returns ``(source, created, candidates)``; a release already stored gets
+    no new candidates. Raises IngestError (a ValueError) for unusable input.
+    """
+    with transaction.atomic():
+        source, created = source_ingest(
+            raw=raw,
+            title=title,
+            publisher=publisher,
+            published_on=published_on,
+            url=url,
+        )
+        if not created:
+            return source, False, []
+        candidates = [
+            _candidate(source, figure) for figure in _figures(source, published_on)
+        ]
+        FigureCandidate.objects.bulk_create(candidates)
+    return source, True, candidates
+
+
+def _figures(source, published_on):
+    projects = list(Project.objects.values_list("name", "aliases"))
+    return extract_figures(
+        source.text,
+        published_on=published_on or source.published_on,
+        projects=projects,
+    )
+
+
+def _candidate(source, figure):
+    guess = figure.to_json()
+    return FigureCandidate(
+        source=source,
+        extracted=guess,
+        metric=Metric.objects.get(key=figure.metric),
+        project=Project.objects.filter(name=figure.project).first(),
+        value=Decimal(str(figure.value)),
+        qualifier=figure.qualifier,
+        period=figure.period,
+        period_start=figure.period_start,
+        as_of=figure.as_of,
+        change_percent=figure.change_percent,
+        quote=figure.quote,
+        confidence=figure.confidence,
+    )
+
+
+def candidate_accept(candidate, *, user, status=Observation.Status.DRAFT):
+    """Turn a candidate, as the editor left it, into an Observation quoting
+    its source. Raises ValidationError with the models' reasons."""
+    with transaction.atomic():
+        observation = Observation(
+            metric=candidate.metric,
+            project=candidate.project,
+            value=candidate.value,
+            qualifier=candidate.qualifier,
+            period=candidate.period,
+            period_start=candidate.period_start,
+            as_of=candidate.as_of,
+            change_percent=candidate.change_percent,
+            source=candidate.source,
+            quote=candidate.quote,
+            status=status,
+        )
+        observation._history_user = user
+        observation.full_clean()
+        observation.save()
+        _decide(
+            candidate, user, FigureCandidate.Decision.ACCEPTED, observation=observation
+        )
+    return observation
+
+
+def candidate_reject(candidate, *, user, reason):
+    _decide(candidate, user, FigureCandidate.Decision.REJECTED, reason=reason)
+
+
+def _decide(candidate, user, decision, *, observation=None, reason=""):
+    candidate.decision = decision
+    candidate.observation = observation
+    candidate.reject_reason = reason
+    candidate.edited = not candidate.matches_extraction()
+    candidate.decided_by = user
+    candidate.decided_at = timezone.now()
+    candidate.save()
+
+
+def decision_report():
+    """Rows {"metric", "total", "accepted", "rejected", "edited",
+    "acceptance", "edit_rate"}: how the extractor fares with editors."""
+    return [
+        {
+            "metric": row["metric__key"],
+            **{k: row[k] for k in ("total", "accepted", "rejected", "edited")},
+            "acceptance": row["accepted"] / row["total"],
+            "edit_rate": row["edited"] / row["total"],
+        }
+        for row in FigureCandidate.objects.decision_rates()
+    ]

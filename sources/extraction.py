@@ -239,6 +239,12 @@ _PROJECTED_AFTER = re.compile(
     r"will\s+be|would\s+be|could\s+be|to\s+be\s+(?:created|built|added|completed))\b",
     re.IGNORECASE,
 )
+# "… since it opened", "… since its launch in 2011": a running total.
+_SINCE_START = re.compile(
+    r"^[^,.;]*?\bsince\s+(?:it|its|the\s+\w+)?\s*"
+    r"(?:opened|opening|launch|began|started|start\s+of\s+operations|inception)",
+    re.IGNORECASE,
+)
 _WILL = re.compile(r"\b(?:will|shall|'ll)\b", re.IGNORECASE)
 _YOY = re.compile(
     r"(?P<verb>\b(?:down|decreas\w*|declin\w*|dropp\w*|drop|fell|fall\w*|slump\w*|"
@@ -916,11 +922,27 @@ def extract_figures(text, *, published_on=None, projects=()):
                 if pattern.search(before):
                     qualifier = name
                     break
-            # Time: the nearest phrase, a stronger one when tied.
+            # Time: the nearest phrase of this figure's own, a stronger one when
+            # tied; "since it opened" makes a running total whatever the
+            # sentence says later.
             period, as_of = "cumulative", ref
-            if phrases:
+            # A phrase after the number belongs to it only if no other figure
+            # comes first; a leading "As of the end of January, …" covers all.
+            own = [
+                p
+                for p in phrases
+                if p[0] < n_end
+                or not any(
+                    n_end <= other[0].start() - s_start < p[0]
+                    for other in candidates
+                    if other[0] is not match
+                )
+            ]
+            if _SINCE_START.match(sentence[n_end : n_end + 80]):
+                own = []
+            if own:
                 chosen = min(
-                    phrases,
+                    own,
                     key=lambda p: (
                         min(abs(p[0] - n_start), abs(p[1] - n_end)) - 40 * p[4]
                     ),

@@ -242,6 +242,32 @@ def test_first_months_of_a_year_not_over_yet_mean_last_year():
     assert (figure.period, figure.as_of) == ("year_to_date", date(2024, 11, 30))
 
 
+def test_a_time_phrase_of_a_later_clause_stays_with_its_own_figure():
+    text = (
+        "The line has carried more than 3 million passengers since it opened, "
+        "and 25,000 tonnes of cargo in the first quarter of this year."
+    )
+
+    figures = extract_figures(text, published_on=date(2026, 5, 2))
+
+    by_metric = {f.metric: f for f in figures}
+    assert by_metric["passengers"].period == "cumulative"
+    assert by_metric["passengers"].as_of == date(2026, 5, 2)
+    assert by_metric["cargo_tonnes"].period == "quarter"
+    assert by_metric["cargo_tonnes"].as_of == date(2026, 3, 31)
+
+
+def test_a_leading_as_of_phrase_covers_every_figure_of_the_sentence():
+    text = (
+        "As of the end of June, 40 countries have signed 60 cooperation "
+        "documents with the bank."
+    )
+
+    figures = extract_figures(text, published_on=date(2026, 8, 1))
+
+    assert {f.as_of for f in figures} == {date(2026, 6, 30)}
+
+
 def test_undated_release_leaves_as_of_empty():
     figure = only("The line has carried 2 million passengers.", published_on=None)
     assert figure.as_of is None and figure.period == "cumulative"

@@ -10,8 +10,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from projects.formatting import compact_number, humanize_figure
-from projects.periods import period_problem, period_start_for
 from sources.dates import DatePrecision, format_partial_date
+from sources.periods import period_problem, period_start_for
 from sources.validators import validate_quote
 
 

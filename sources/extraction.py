@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from sources.dates import DatePrecision
+from sources.periods import period_start_for
+
 DASHBOARD_METRICS = (
     "passengers",
     "freight_trips",
@@ -700,26 +703,6 @@ def _event_date(text, published_on):
     return published_on
 
 
-def _period_start(period, as_of):
-    if as_of is None:
-        return None
-    if period == "year":
-        if as_of.month == 12 and as_of.day == 31:
-            return date(as_of.year, 1, 1)
-        year = as_of.year - 1
-        day = min(as_of.day, calendar.monthrange(year, as_of.month)[1])
-        return date(year, as_of.month, day) + timedelta(days=1)
-    if period == "half_year":
-        return date(as_of.year, 1 if as_of.month <= 6 else 7, 1)
-    if period == "quarter":
-        return date(as_of.year, 3 * ((as_of.month - 1) // 3) + 1, 1)
-    if period == "month":
-        return date(as_of.year, as_of.month, 1)
-    if period == "year_to_date":
-        return date(as_of.year, 1, 1)
-    return None
-
-
 # --------------------------------------------------------------------------
 # Projects
 
@@ -1008,7 +991,7 @@ def extract_figures(text, *, published_on=None, projects=()):
                     qualifier=qualifier,
                     as_of=as_of,
                     period=period,
-                    period_start=_period_start(period, as_of),
+                    period_start=period_start_for(period, as_of, DatePrecision.DAY),
                     change_percent=change,
                     project=project,
                     quote=text[q_start:q_end],

@@ -10,8 +10,8 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from projects.periods import period_start_for
 from sources.dates import DatePrecision, parse_partial_date
+from sources.periods import period_start_for
 
 # The facts file's metric "countries" means whatever its unit says; for a
 # project it counts where the project reaches, for the initiative its partners.

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from countries.models import Country, PartnerAgreement
 from projects.models import Metric, Milestone, Observation, Project
-from projects.periods import period_start_for
 from projects.seeding.sources import release_source
 from projects.seeding.upsert import upsert
 from sources.dates import DatePrecision
+from sources.periods import period_start_for
 
 
 def _optional_date(text):

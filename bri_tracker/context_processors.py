@@ -1,4 +1,5 @@
 from django.core.cache import cache
+from django.db.models import Count, Sum
 from django.utils.functional import SimpleLazyObject
 
 # Deleted with the dashboard whenever the data changes (projects/signals.py).
@@ -11,9 +12,13 @@ def _counts():
     from projects.models import Observation, Project
     from sources.models import Source
 
+    # Published figures: the projects' stored counts, plus initiative-wide
+    # figures (a small set), rather than a count of every figure row.
+    projects = Project.objects.aggregate(n=Count("pk"), figures=Sum("figure_count"))
+    wide = Observation.objects.published().initiative_wide().count()
     return {
-        "projects": Project.objects.count(),
-        "figures": Observation.objects.count(),
+        "projects": projects["n"],
+        "figures": (projects["figures"] or 0) + wide,
         "sources": Source.objects.count(),
         "agreements": PartnerAgreement.objects.count(),
     }

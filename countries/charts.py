@@ -125,31 +125,46 @@ def cumulative_partners(rows: Iterable[dict]) -> list[dict]:
         precision = row.get("signed_on_precision") or DatePrecision.DAY
         if _PRECISION_RANK[precision] > _PRECISION_RANK[precisions[row["signed_on"]]]:
             precisions[row["signed_on"]] = precision
-    dates = sorted(
-        {start for group in spans.values() for start, _ in group}
-        | {end for group in spans.values() for _, end in group if end is not None}
-    )
-    steps, before = [], set()
-    for day in dates:
-        now = {
-            key
-            for key, group in spans.items()
-            if any(start <= day and (end is None or day < end) for start, end in group)
-        }
-        if now == before:
-            continue
+    # Each partner's agreements merged into the periods it was a partner;
+    # a sweep over their starts and ends, in date order.
+    changes = defaultdict(lambda: ([], []))  # day -> (joined keys, left keys)
+    for key, group in spans.items():
+        for start, end in _merged(group):
+            changes[start][0].append(key)
+            if end is not None:
+                changes[end][1].append(key)
+    steps, now = [], set()
+    for day in sorted(changes):
+        joined, left = changes[day]
+        now.difference_update(left)
+        now.update(joined)
         steps.append(
             {
                 "date": day,
                 "precision": precisions[day],
                 "countries": sum(1 for kind, _ in now if kind == "country"),
                 "partners": len(now),
-                "joined": sorted(names[key] for key in now - before),
-                "left": sorted(names[key] for key in before - now),
+                "joined": sorted(names[key] for key in joined),
+                "left": sorted(names[key] for key in left),
             }
         )
-        before = now
     return steps
+
+
+def _merged(spans):
+    """(start, end) spans, end None for open, as disjoint periods in order;
+    an empty span (ending the day it starts) counts for nothing."""
+    merged = []
+    for start, end in sorted(spans, key=lambda span: span[0]):
+        if end is not None and end <= start:
+            continue
+        if merged and (merged[-1][1] is None or start <= merged[-1][1]):
+            last_start, last_end = merged[-1]
+            if last_end is not None and (end is None or end > last_end):
+                merged[-1] = (last_start, end)
+            continue
+        merged.append((start, end))
+    return merged
 
 
 def cumulative_partners_chart(

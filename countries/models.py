@@ -107,7 +107,21 @@ class CountryQuerySet(models.QuerySet):
         )
 
     def with_project_count(self) -> "CountryQuerySet":
-        return self.annotate(project_count=Count("projects", distinct=True))
+        """Annotate ``project_count``: a count per country on the projects'
+        country index, not a join of every project."""
+        from projects.models import Project
+
+        links = (
+            Project.countries.through.objects.filter(country=OuterRef("pk"))
+            .order_by()
+            .values("country")
+            .annotate(n=Count("pk"))
+        )
+        return self.annotate(
+            project_count=Coalesce(
+                Subquery(links.values("n")), 0, output_field=IntegerField()
+            )
+        )
 
     def with_agreements(self) -> "CountryQuerySet":
         """Prefetch each country's agreements, oldest first, as

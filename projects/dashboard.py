@@ -5,7 +5,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -76,9 +76,16 @@ def _cards(today):
     cards = list(DashboardCard.objects.select_related("metric", "project"))
     wanted = {(c.metric_id, c.project_id, c.period) for c in cards}
     series = defaultdict(list)
+    # Only the series the cards follow: a few index range scans, whatever
+    # the number of figures of other projects.
+    followed = Q(pk__in=[])
+    for card in cards:
+        followed |= Q(
+            metric_id=card.metric_id, project_id=card.project_id, period=card.period
+        )
     figures = (
         Observation.objects.published()
-        .filter(metric__in={c.metric_id for c in cards})
+        .filter(followed)
         .exclude(as_of=None)
         .exclude(qualifier=Observation.Qualifier.PROJECTED)
         .with_related()
@@ -327,12 +334,19 @@ def _partners():
 
 
 def _membership_events():
-    rows = PartnerAgreement.objects.filter(country__isnull=False).values(
-        "signed_on", "ended_on", "status", "country__name", "title"
+    """Each country's first agreement (it joined) and its withdrawals."""
+    rows = (
+        PartnerAgreement.objects.filter(country__isnull=False)
+        .order_by("country_id", F("signed_on").asc(nulls_last=True), "pk")
+        .values(
+            "signed_on", "ended_on", "status", "country_id", "country__name", "title"
+        )
     )
     events = []
+    joined = set()
     for row in rows:
-        if row["signed_on"]:
+        if row["signed_on"] and row["country_id"] not in joined:
+            joined.add(row["country_id"])
             events.append(
                 {
                     "x": row["signed_on"].isoformat(),

@@ -1,9 +1,9 @@
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 
 from countries.models import Country
-from projects.models import Metric, Project
+from projects.models import Metric, Observation, Project
 
 SORTS = {
     "name": ("Name (A-Z)", [F("name").asc()]),
@@ -37,7 +37,9 @@ class ProjectFilter(django_filters.FilterSet):
     country = django_filters.ModelMultipleChoiceFilter(
         field_name="countries__iso3",
         to_field_name="iso3",
-        queryset=Country.objects.filter(projects__isnull=False).distinct(),
+        queryset=Country.objects.filter(
+            Exists(Project.countries.through.objects.filter(country=OuterRef("pk")))
+        ),
         label="Country",
         distinct=True,
     )
@@ -92,9 +94,10 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.in_region(value)
 
     def filter_metric(self, queryset, name, value):
-        return queryset.filter(
-            observations__metric=value, observations__status="published"
-        ).distinct()
+        figures = Observation.objects.published().filter(
+            project=OuterRef("pk"), metric=value
+        )
+        return queryset.filter(Exists(figures))
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS[value][1], "pk")

@@ -51,8 +51,13 @@ def _entries(records, *, what):
 
 
 def _changes(previous, record):
+    # The fields the history keeps (derived ones such as stored counts are
+    # left out of it, see the models' excluded_fields).
+    kept = {f.attname for f in type(record)._meta.concrete_fields}
     fields = [
-        f for f in record.instance_type._meta.concrete_fields if f.name not in _HIDDEN
+        f
+        for f in record.instance_type._meta.concrete_fields
+        if f.name not in _HIDDEN and f.attname in kept
     ]
     changes = []
     for field in fields:

@@ -1,11 +1,11 @@
 from decimal import Decimal
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models import Count, F, Max, Q
-from django.db.models.functions import Cast
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -70,20 +70,26 @@ class ProjectQuerySet(models.QuerySet):
     def with_countries(self):
         return self.prefetch_related("countries")
 
-    def with_figure_summary(self):
-        """Annotate ``figure_count`` and ``latest_as_of`` (newest figure date)."""
-        published = Q(observations__status="published")
-        return self.annotate(
-            figure_count=Count("observations", filter=published, distinct=True),
-            latest_as_of=Max("observations__as_of", filter=published),
+    def refresh_figure_summary(self):
+        """Recompute the stored ``figure_count`` and ``latest_as_of`` of these
+        projects from their published figures (one UPDATE). Observation
+        signals call it for the projects a save or delete touches; bulk loads
+        call it once at the end."""
+        published = Observation.objects.published().filter(project=OuterRef("pk"))
+        count = published.order_by().values("project").annotate(n=Count("pk"))
+        latest = published.order_by().values("project").annotate(m=Max("as_of"))
+        return self.update(
+            figure_count=Coalesce(Subquery(count.values("n")), 0),
+            latest_as_of=Subquery(latest.values("m")),
         )
 
     def in_region(self, region):
         """Projects of an M49 region: their own region, or for projects
         without one, the region of any of their countries."""
-        return self.filter(
-            Q(region=region) | Q(region="", countries__region=region)
-        ).distinct()
+        in_country = Project.countries.through.objects.filter(
+            project=OuterRef("pk"), country__region=region
+        )
+        return self.filter(Q(region=region) | (Q(region="") & Exists(in_country)))
 
     def search(self, text):
         """Projects matching ``text`` in name, aliases, official name or summary.
@@ -102,19 +108,11 @@ class ProjectQuerySet(models.QuerySet):
         )
         if connection.vendor != "postgresql":
             return self.filter(substring | Q(summary__icontains=text))
-        vector = (
-            SearchVector("name", weight="A", config="english")
-            + SearchVector(
-                Cast("aliases", models.TextField()),
-                "official_name",
-                weight="B",
-                config="english",
-            )
-            + SearchVector("summary", weight="C", config="english")
-        )
+        # search_document is kept by a database trigger (migration 0007) and
+        # GIN-indexed; the substring lookups use trigram indexes.
         query = SearchQuery(text, search_type="websearch", config="english")
         return self.annotate(
-            search_document=vector, search_rank=SearchRank(vector, query)
+            search_rank=SearchRank(F("search_document"), query)
         ).filter(Q(search_document=query) | substring)
 
 
@@ -206,15 +204,51 @@ class Project(models.Model):
     is_signature = models.BooleanField(
         default=False, help_text="A signature project, featured on the dashboard."
     )
+    # Kept by Observation signals and bulk loads (refresh_figure_summary), so
+    # that lists sort and show them without aggregating every figure.
+    figure_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Published figures."
+    )
+    latest_as_of = models.DateField(
+        null=True, editable=False, help_text="Date of the newest published figure."
+    )
+    # Filled by a PostgreSQL trigger (migration 0007); empty elsewhere.
+    search_document = SearchVectorField(null=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "updated_at",
+            "figure_count",
+            "latest_as_of",
+            "search_document",
+        ]
+    )
 
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # The list's sorts (projects/filters.py SORTS), each with its
+            # tie-breaker, so that a page is an index scan.
+            models.Index(
+                F("latest_as_of").desc(nulls_last=True),
+                "id",
+                name="project_latest_desc",
+            ),
+            models.Index(
+                F("latest_as_of").asc(nulls_last=True), "id", name="project_latest_asc"
+            ),
+            models.Index(
+                F("opened_on").desc(nulls_last=True), "id", name="project_opened_desc"
+            ),
+            models.Index(
+                F("opened_on").asc(nulls_last=True), "id", name="project_opened_asc"
+            ),
+            models.Index(fields=["name", "id"], name="project_name_id"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=ProjectKind.values), name="project_kind_valid"
@@ -507,7 +541,49 @@ class Observation(models.Model):
 
     class Meta:
         ordering = ["metric__sort_order", "as_of", "pk"]
-        indexes = [models.Index(fields=["metric", "project", "as_of"])]
+        indexes = [
+            models.Index(fields=["metric", "project", "as_of"]),
+            # The figure list's sorts (projects/source_filters.py), over
+            # published figures only, each with its tie-breaker.
+            models.Index(
+                F("as_of").desc(nulls_last=True),
+                F("id").desc(),
+                name="figure_as_of_desc",
+                condition=Q(status="published"),
+            ),
+            models.Index(
+                F("as_of").asc(nulls_last=True),
+                "id",
+                name="figure_as_of_asc",
+                condition=Q(status="published"),
+            ),
+            models.Index(
+                "metric",
+                F("as_of").desc(nulls_last=True),
+                F("id").desc(),
+                name="figure_metric_as_of_desc",
+                condition=Q(status="published"),
+            ),
+            models.Index(
+                "metric",
+                F("value").desc(),
+                "id",
+                name="figure_metric_value_desc",
+                condition=Q(status="published"),
+            ),
+            models.Index(
+                F("value").desc(),
+                "id",
+                name="figure_value_desc",
+                condition=Q(status="published"),
+            ),
+            models.Index(
+                F("created_at").desc(),
+                "id",
+                name="figure_added_desc",
+                condition=Q(status="published"),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(value__gte=0), name="observation_value_not_negative"

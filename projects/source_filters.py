@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 
+from bri_tracker.page_cache import cached_by_data
+from countries.models import Country
 from projects.models import Metric, Observation, Project
 from sources.models import Source
 
@@ -30,8 +32,9 @@ SOURCE_SORTS = {
     "-figures": ("Most figures", ["-figure_count", "title"]),
     "figures": ("Fewest figures", ["figure_count", "title"]),
 }
+# The figure list's default order: newest first (FigureFilter's empty choice).
+FIGURE_DEFAULT_ORDER = [F("as_of").desc(nulls_last=True), "-pk"]
 FIGURE_SORTS = {
-    "-as_of": ("As of (newest first)", [F("as_of").desc(nulls_last=True)]),
     "as_of": ("As of (oldest first)", [F("as_of").asc(nulls_last=True)]),
     "-value": ("Value (largest first)", ["-value"]),
     "value": ("Value (smallest first)", ["value"]),
@@ -49,6 +52,10 @@ def _sort_filter(sorts, default_label):
 
 
 def _publisher_choices():
+    return cached_by_data("publisher-choices", _publishers)
+
+
+def _publishers():
     return [
         (name, name)
         for name in Source.objects.exclude(publisher="")
@@ -102,7 +109,16 @@ class FigureFilter(django_filters.FilterSet):
         distinct=False,
     )
     project = django_filters.ModelChoiceFilter(
-        queryset=Project.objects.only("slug", "name"), to_field_name="slug"
+        queryset=Project.objects.only("slug", "name"),
+        to_field_name="slug",
+        widget=forms.TextInput(attrs={"placeholder": "project slug"}),
+        label="Project (slug)",
+    )
+    country = django_filters.ModelChoiceFilter(
+        field_name="project__countries",
+        queryset=Country.objects.all(),
+        to_field_name="iso3",
+        label="Country",
     )
     initiative_wide = django_filters.BooleanFilter(
         label="Initiative-wide only",
@@ -120,7 +136,7 @@ class FigureFilter(django_filters.FilterSet):
         widget=forms.NumberInput,
         label="Source id",
     )
-    sort = _sort_filter(FIGURE_SORTS, "Metric, then date")
+    sort = _sort_filter(FIGURE_SORTS, "As of (newest first)")
 
     class Meta:
         model = Observation

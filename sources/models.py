@@ -1,6 +1,15 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from sources.dates import DatePrecision, format_partial_date
@@ -17,22 +26,25 @@ class SourceQuerySet(models.QuerySet):
     def originals(self):
         return self.filter(duplicate_of=None)
 
-    def with_figure_count(self):
-        """Adds ``figure_count``: the observations taken from each source."""
-        return self.annotate(
-            figure_count=Count(
-                "observations", filter=Q(observations__status="published")
-            )
+    def refresh_figure_count(self):
+        """Recompute the stored ``figure_count`` of these sources from their
+        published figures (one UPDATE); see Project.refresh_figure_summary."""
+        from projects.models import Observation
+
+        counts = (
+            Observation.objects.published()
+            .filter(source=OuterRef("pk"))
+            .order_by()
+            .values("source")
+            .annotate(n=Count("pk"))
         )
+        return self.update(figure_count=Coalesce(Subquery(counts.values("n")), 0))
 
     def for_list(self):
         """Rows of the sources list, newest first: the long text left unloaded,
-        replaced by ``text_stored``, plus ``figure_count`` and the original's
-        title. The ordering is explicit: Meta.ordering is dropped from queries
-        that aggregate."""
+        replaced by ``text_stored``, and the original's title."""
         return (
-            self.with_figure_count()
-            .order_by(F("published_on").desc(nulls_last=True), "title", "pk")
+            self.order_by(F("published_on").desc(nulls_last=True), "title", "pk")
             .defer("text")
             .annotate(
                 text_stored=ExpressionWrapper(~Q(text=""), output_field=BooleanField())
@@ -77,15 +89,27 @@ class Source(models.Model):
         related_name="duplicates",
         help_text="The original, when this source is the same article.",
     )
+    figure_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Published figures taken from it."
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     ingested_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "figure_count"])
 
     objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_on", "title"]
+        indexes = [
+            # The sources list's default order (SourceQuerySet.for_list).
+            models.Index(
+                F("published_on").desc(nulls_last=True),
+                "title",
+                "id",
+                name="source_published_desc",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["url"], condition=~Q(url=""), name="source_url_unique"

@@ -340,8 +340,9 @@ def test_country_detail_query_count_is_flat(client, django_assert_max_num_querie
     busy = _populate(50)
     url = reverse("countries:detail", args=[busy.iso3])
 
-    # country, agreements, projects, figures, milestones, 4 footer counts
-    with django_assert_max_num_queries(9):
+    # country, agreements, projects, their totals, figures, milestones,
+    # 4 footer counts
+    with django_assert_max_num_queries(10):
         response = client.get(url)
     assert len(response.context["figures"]) == 50
     assert query_count(client, url) == small

@@ -35,6 +35,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before everything that reads the session: a cached page skips it all.
+    "bri_tracker.page_cache.PageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -72,6 +76,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # The dashboard and site counts are cached and dropped on every edit; the
 # cache must be shared by all processes that serve the site (see prod.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Whole public pages for anonymous visitors (bri_tracker/page_cache.py),
+# dropped on every change to the data; 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 * 60)
+PAGE_CACHE_SKIP = ["/admin/", "/static/", "/healthz"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,8 +1,8 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
 from bri_tracker.exports import CHUNK_SIZE, stream_export
+from bri_tracker.pagination import CachedCountPaginator
 from countries import charts
 from countries.filters import PartnerAgreementFilter
 from countries.models import AGREEMENT_EXPORT_COLUMNS, PartnerAgreement
@@ -15,7 +15,7 @@ REPORTED_METRICS = ("partner_countries", "partners")
 
 def agreement_list(request):
     filterset, agreements = _filtered(request)
-    page_obj = Paginator(agreements.with_related(), PAGE_SIZE).get_page(
+    page_obj = CachedCountPaginator(agreements.with_related(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     steps = charts.cumulative_partners(PartnerAgreement.objects.timeline_rows())

@@ -1,8 +1,8 @@
-from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import Count, F, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 
 from bri_tracker.exports import CHUNK_SIZE, stream_export
+from bri_tracker.pagination import CachedCountPaginator
 from countries import charts
 from countries.filters import CountryFilter
 from countries.models import COUNTRY_EXPORT_COLUMNS, Country
@@ -11,11 +11,15 @@ from projects.exports import figure_export
 from projects.models import Observation
 
 PAGE_SIZE = 50
+# A country page shows its newest figures and first projects; the figure
+# and project lists, filtered by the country, have them all.
+SHOWN_FIGURES = 100
+SHOWN_PROJECTS = 100
 
 
 def country_list(request):
     filterset, countries = _filtered(request)
-    page_obj = Paginator(countries.with_agreements(), PAGE_SIZE).get_page(
+    page_obj = CachedCountPaginator(countries.with_agreements(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -45,18 +49,25 @@ def country_detail(request, iso3):
     if iso3 != country.iso3:
         return redirect("countries:detail", iso3=country.iso3, permanent=True)
     agreements = country.agreements.select_related("source").chronological()
-    figures = Observation.objects.published().for_country(country).with_related()
-    figures = list(figures.chronological())
+    figures = Observation.objects.published().for_country(country)
+    newest = figures.with_related().order_by(F("as_of").desc(nulls_last=True), "-pk")
+    shown = sorted(
+        newest[:SHOWN_FIGURES], key=lambda f: (f.as_of is None, f.as_of, f.pk)
+    )
     milestones = country.milestones.select_related("project", "source")
+    projects = country.projects.order_by("name", "pk")
+    # Published figures, from the projects' stored counts.
+    totals = projects.aggregate(projects=Count("pk"), figures=Sum("figure_count"))
     return render(
         request,
         "countries/country_detail.html",
         {
             "country": country,
             "agreements": list(agreements),
-            "projects": country.projects.order_by("name", "pk"),
-            "figures": figures,
-            "conflicts": compare_sources(figures),
+            "projects": projects[:SHOWN_PROJECTS],
+            "totals": totals,
+            "figures": shown,
+            "conflicts": compare_sources(shown),
             "milestones": milestones.order_by(F("date").asc(nulls_last=True), "pk"),
         },
     )

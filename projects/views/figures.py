@@ -1,27 +1,28 @@
 """Every figure in one list, and one page per figure to cite."""
 
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from bri_tracker.pagination import CachedCountPaginator
 from projects.citations import citation, full_value
 from projects.exports import figure_export
 from projects.models import Observation
-from projects.source_filters import FigureFilter
+from projects.source_filters import FIGURE_DEFAULT_ORDER, FigureFilter
 
 PAGE_SIZE = 50
 
 
 def _filtered(request):
-    filterset = FigureFilter(request.GET, queryset=Observation.objects.published())
+    figures = Observation.objects.published().order_by(*FIGURE_DEFAULT_ORDER)
+    filterset = FigureFilter(request.GET, queryset=figures)
     figures = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     return filterset, figures
 
 
 def figure_list(request):
     filterset, figures = _filtered(request)
-    page = Paginator(figures.with_related(), PAGE_SIZE).get_page(
+    page = CachedCountPaginator(figures.with_related(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(

@@ -1,12 +1,12 @@
 from collections import defaultdict
 from datetime import timedelta
 
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from bri_tracker.exports import stream_export
+from bri_tracker.pagination import CachedCountPaginator
 from projects import charts
 from projects.consensus import compare_sources
 from projects.exports import figure_export
@@ -35,7 +35,7 @@ PROJECT_COLUMNS = [
 def _filtered(request):
     filterset = ProjectFilter(
         request.GET,
-        queryset=Project.objects.with_figure_summary().order_by("name", "pk"),
+        queryset=Project.objects.order_by("name", "pk"),
     )
     projects = filterset.qs if filterset.is_valid() else Project.objects.none()
     return filterset, projects
@@ -43,7 +43,7 @@ def _filtered(request):
 
 def project_list(request):
     filterset, projects = _filtered(request)
-    page = Paginator(projects.with_countries(), PAGE_SIZE).get_page(
+    page = CachedCountPaginator(projects.with_countries(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(

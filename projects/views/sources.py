@@ -2,12 +2,12 @@
 
 from typing import NamedTuple
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from bri_tracker.exports import stream_export
+from bri_tracker.pagination import CachedCountPaginator
 from projects.source_filters import SourceFilter
 from sources.highlight import highlight_quotes
 from sources.models import Source
@@ -36,7 +36,7 @@ def _filtered(request):
 
 def source_list(request):
     filterset, sources = _filtered(request)
-    page = Paginator(sources, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(sources, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "sources/source_list.html",

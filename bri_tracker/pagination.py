@@ -1,0 +1,53 @@
+"""Pagination whose total is counted once per query until the data changes.
+
+Counting the rows of a filtered list costs as much as the list grows; the
+count is cached under the page cache's generation (bri_tracker/page_cache.py),
+so any change to the data recounts, and every page of one listing, and every
+visitor, share one count.
+
+Deep pages are read with a "deferred join": the primary keys of the page
+first (an index-only scan can skip the rows before it), then those rows.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+from bri_tracker.page_cache import generation
+
+# From this offset on, a page is read by its primary keys first.
+DEFERRED_JOIN_FROM = 1000
+
+
+class CachedCountPaginator(Paginator):
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        if top + self.orphans >= self.count:
+            top = self.count
+        if bottom < DEFERRED_JOIN_FROM or not hasattr(self.object_list, "values_list"):
+            return super().page(number)
+        keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=keys)}
+        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+
+    @cached_property
+    def count(self):
+        query = getattr(self.object_list, "query", None)
+        if query is None or not settings.PAGE_CACHE_SECONDS:
+            return Paginator.count.func(self)
+        try:
+            sql, params = query.sql_with_params()
+        except EmptyResultSet:  # a queryset.none(): nothing to count
+            return 0
+        digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+        return cache.get_or_set(
+            f"count:{generation()}:{digest}",
+            lambda: Paginator.count.func(self),
+            settings.PAGE_CACHE_SECONDS,
+        )

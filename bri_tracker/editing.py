@@ -11,6 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
+from bri_tracker.pagination import CachedCountPaginator
+
 
 def changes_since(instance, version):
     """ "value: 1000 → 1200; quote: … → …" between ``version`` and now, from
@@ -77,6 +79,9 @@ class VersionedForm(forms.ModelForm):
 
 class EditorAdmin(SimpleHistoryAdmin):
     form = VersionedForm
+    # Lists of millions of rows: one cached count, no second unfiltered one.
+    paginator = CachedCountPaginator
+    show_full_result_count = False
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))

@@ -76,7 +76,7 @@ class ProjectAdmin(ImportExportMixin, EditorAdmin):
 @admin.register(Milestone)
 class MilestoneAdmin(EditorAdmin):
     list_display = ["title", "date_display", "kind", "project", "country", "source"]
-    list_filter = ["kind", "date_precision", "project"]
+    list_filter = ["kind", "date_precision"]
     search_fields = ["title", "note", "quote", "project__name", "country__name"]
     date_hierarchy = "date"
     autocomplete_fields = ["project", "country", "source"]
@@ -105,8 +105,10 @@ class ObservationAdmin(ImportExportMixin, EditorAdmin):
         "metric",
         "qualifier",
         "period",
-        "project",
-        ("project__countries", admin.RelatedOnlyFieldListFilter),
+        # No filter listing every project or every related country: at
+        # 100,000 projects the sidebar alone would be megabytes. Search by
+        # project name instead.
+        "project__countries",
         "source__publisher",
         "confidence",
     ]

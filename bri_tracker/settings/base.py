@@ -42,6 +42,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "bri_tracker.db_routing.ReadReplicaMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -72,6 +73,16 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Read replicas (PostgreSQL streaming replicas of the primary): anonymous
+# readers' queries go to them, editors' and all writes to the primary
+# (bri_tracker/db_routing.py).
+for number, url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), 1):
+    DATABASES[f"replica_{number}"] = {
+        **env.db_url_config(url),
+        "TEST": {"MIRROR": "default"},
+    }
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["bri_tracker.db_routing.ReplicaRouter"]
 
 # The dashboard and site counts are cached and dropped on every edit; the
 # cache must be shared by all processes that serve the site (see prod.py).

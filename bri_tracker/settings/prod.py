@@ -32,5 +32,19 @@ X_FRAME_OPTIONS = "DENY"
 CACHES = {
     "default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / '.cache'}")
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL connections come from a pool per process (psycopg 3's, through
+# Django): a request borrows one instead of connecting. Without the pool
+# (DJANGO_DB_POOL=0, or another database), connections persist instead.
+for database in DATABASES.values():
+    if database["ENGINE"].endswith("postgresql") and env.bool(
+        "DJANGO_DB_POOL", default=True
+    ):
+        database["CONN_MAX_AGE"] = 0  # the pool keeps them
+        database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DJANGO_DB_POOL_MIN", default=2),
+            "max_size": env.int("DJANGO_DB_POOL_MAX", default=8),
+            "timeout": env.int("DJANGO_DB_POOL_TIMEOUT", default=10),
+        }
+    else:
+        database["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+        database["CONN_HEALTH_CHECKS"] = True

@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format countries bench bench-dashboard eval-extraction clean
+.PHONY: run test install lint format countries bench eval-extraction clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,11 +40,11 @@ countries: install
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
 
-# Serve with production settings on a throwaway PostgreSQL; time / against /healthz.
-bench-dashboard: install
-	$(PY) scripts/bench_dashboard.py $(BENCH_ARGS)
-
-bench: bench-dashboard
+# A synthetic database (100k projects, 2M figures by default) served as in production
+# (gunicorn.conf.py, throwaway PostgreSQL and cache); every public page under wrk,
+# the CSV exports and the dashboard's bytes in Chromium. Writes bench.json.
+bench: install
+	$(PY) scripts/bench.py $(BENCH_ARGS)
 
 # Precision and recall of the figure extractor on the stored releases' answer key.
 eval-extraction: install

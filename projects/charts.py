@@ -280,9 +280,18 @@ def grouped_bars(title, y_title, categories, series):
     }
 
 
+SMALL_COUNT = 10
+
+
 def count_bars(title, rows):
     """Horizontal bars of counts: ``rows`` are (label, count), largest first."""
     rows = sorted(rows, key=lambda row: (-row[1], row[0]))
+    largest = max((count for _, count in rows), default=0)
+    # Whole numbers only: a tick per unit for small counts, otherwise
+    # plotly's own spacing (a tick per unit up to 22,000 freezes the page).
+    xaxis = {"title": {"text": "Projects"}, "tickformat": ",d", "rangemode": "tozero"}
+    if largest <= SMALL_COUNT:
+        xaxis["dtick"] = 1
     return {
         "data": [
             {
@@ -296,7 +305,7 @@ def count_bars(title, rows):
         ],
         "layout": {
             "title": {"text": title},
-            "xaxis": {"title": {"text": "Projects"}, "dtick": 1},
+            "xaxis": xaxis,
             "yaxis": {"autorange": "reversed", "automargin": True},
             "margin": {"t": 50, "r": 20, "l": 10, "b": 40},
             "height": 60 + 34 * max(len(rows), 3),

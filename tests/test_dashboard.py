@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
+from projects import charts
 from projects.dashboard import build_dashboard, dashboard_data
 from projects.models import DashboardCard, Metric, Observation, Project
 from projects.seeding import seed_all
@@ -250,3 +251,13 @@ def test_dashboard_card_deleted_in_the_admin_disappears(admin_client, seeded):
 
     assert f'id="card-{card.pk}"' not in admin_client.get(HOME).text
     assert Project.objects.exists()
+
+
+def test_count_bars_tick_every_unit_only_for_small_counts():
+    # A tick per project up to 22,000 projects froze the browser for minutes.
+    small = charts.count_bars("Projects by sector", [("Railway", 7), ("Port", 2)])
+    large = charts.count_bars("Projects by sector", [("Railway", 22_062)])
+
+    assert small["layout"]["xaxis"]["dtick"] == 1
+    assert "dtick" not in large["layout"]["xaxis"]
+    assert large["layout"]["xaxis"]["tickformat"] == ",d"

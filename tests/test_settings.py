@@ -1,5 +1,6 @@
 """Production settings refuse to start without their secrets."""
 
+import json
 import os
 import subprocess
 import sys
@@ -38,3 +39,55 @@ def test_prod_settings_pass_the_deploy_checks():
     )
 
     assert result.returncode == 0, result.stderr
+
+
+def _settings_of(env, expression):
+    """``expression`` evaluated in a fresh process with production settings."""
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({expression}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DJANGO_SETTINGS_MODULE": "bri_tracker.settings.prod",
+            "DJANGO_SECRET_KEY": "k" * 60,
+            "DJANGO_ALLOWED_HOSTS": "example.org",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_pools_postgresql_connections():
+    databases = _settings_of(
+        {"DATABASE_URL": "postgres://u@db.example.org/bri"}, "settings.DATABASES"
+    )
+
+    default = databases["default"]
+    assert default["OPTIONS"]["pool"]["max_size"] == 8
+    assert default["CONN_MAX_AGE"] == 0  # Django's pool requires it
+
+
+def test_replica_urls_add_replicas_and_the_router():
+    found = _settings_of(
+        {
+            "DATABASE_URL": "postgres://u@primary.example.org/bri",
+            "DATABASE_REPLICA_URLS": "postgres://u@r1.example.org/bri,"
+            "postgres://u@r2.example.org/bri",
+        },
+        "[sorted(settings.DATABASES), settings.DATABASE_ROUTERS,"
+        " settings.DATABASES['replica_2']['HOST']]",
+    )
+
+    assert found == [
+        ["default", "replica_1", "replica_2"],
+        ["bri_tracker.db_routing.ReplicaRouter"],
+        "r2.example.org",
+    ]

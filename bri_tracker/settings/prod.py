@@ -29,8 +29,12 @@ CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 # Shared by every gunicorn worker on this host; CACHE_URL=redis://... (with
 # the redis package installed) shares it between hosts.
+# The page cache holds a page per URL: room for many (Django's default is 300).
 CACHES = {
-    "default": env.cache("CACHE_URL", default=f"filecache://{BASE_DIR / '.cache'}")
+    "default": env.cache(
+        "CACHE_URL",
+        default=f"filecache://{BASE_DIR / '.cache'}?max_entries=50000",
+    )
 }
 # PostgreSQL connections come from a pool per process (psycopg 3's, through
 # Django): a request borrows one instead of connecting. Without the pool

@@ -72,7 +72,7 @@ def generate(*, projects, observations, seed, progress=None):
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         builder = RowBuilder(
             seed=seed,
-            metric_ids=dict(Metric.objects.values_list("key", "pk")),
+            metrics=list(Metric.objects.values_list("key", "pk", "plausible_max")),
             countries=list(Country.objects.values("id", "iso3", "name", "region")),
             ids=Ids({name: _next_id(model) for name, model in MODELS.items()}),
         )
@@ -110,6 +110,12 @@ def clear():
         ("projects", projects),
         ("sources", sources),
     ]
+    entangled = _entangled(projects, sources)
+    if entangled:
+        raise ValueError(
+            "Real rows refer to synthetic ones, so removing the synthetic data "
+            f"would change them: {entangled}. Edit or delete them first."
+        )
     deleted = {}
     with transaction.atomic():
         FigureCandidate.objects.filter(project__in=projects).update(project=None)
@@ -119,6 +125,33 @@ def clear():
         _refresh_counts()
     _after_bulk_change()
     return deleted
+
+
+def _entangled(projects, sources):
+    """What real rows refer to synthetic ones, as text ("" if none)."""
+    counts = {
+        "figures of real projects citing synthetic sources": (
+            Observation.objects.filter(source__in=sources)
+            .exclude(project__in=projects)
+            .count()
+        ),
+        "figures of synthetic projects citing real sources": (
+            Observation.objects.filter(project__in=projects)
+            .exclude(source__in=sources)
+            .count()
+        ),
+        "milestones citing synthetic sources": (
+            Milestone.objects.filter(source__in=sources)
+            .exclude(project__in=projects)
+            .count()
+        ),
+        "real sources marked duplicates of synthetic ones": (
+            Source.objects.filter(duplicate_of__in=sources)
+            .exclude(pk__in=sources)
+            .count()
+        ),
+    }
+    return "; ".join(f"{n} {what}" for what, n in counts.items() if n)
 
 
 def _next_id(model):

@@ -70,9 +70,14 @@ class Ids:
 
 
 class RowBuilder:
-    def __init__(self, *, seed, metric_ids, countries, ids, today=None):
+    def __init__(self, *, seed, metrics, countries, ids, today=None):
         self.rng = random.Random(seed)
-        self.metric_ids = metric_ids  # key -> pk
+        self.metric_ids = {key: pk for key, pk, _ in metrics}
+        # Series stop growing below the largest value editors may save
+        # unquestioned (Metric.plausible_max).
+        self.ceilings = {
+            key: float(limit) * 0.9 for key, _, limit in metrics if limit is not None
+        }
         self.metric_names = {}
         self.ids = ids
         self.today = today or timezone.localdate()
@@ -83,6 +88,11 @@ class RowBuilder:
         rng = self.rng
         # Partner-like countries, a few with many projects and many with few.
         pool = [c for c in countries if c["region"] and c["iso3"] != "CHN"]
+        if not pool:
+            raise ValueError(
+                "No partner countries to place projects in: load the countries "
+                "first (manage.py seed)."
+            )
         rng.shuffle(pool)
         self.countries = pool
         self.country_weights = [1 / (rank + 1) ** 0.8 for rank in range(len(pool))]
@@ -187,7 +197,7 @@ class RowBuilder:
 
     def _countries(self):
         rng = self.rng
-        count = rng.choices([1, 2, 3], [85, 11, 4])[0]
+        count = min(rng.choices([1, 2, 3], [85, 11, 4])[0], len(self.countries))
         chosen = {}
         while len(chosen) < count:
             country = rng.choices(self.countries, self.country_weights)[0]
@@ -249,14 +259,15 @@ class RowBuilder:
         ends = _period_ends(period, count, self.last_as_of, rng)
         magnitude = words.MAGNITUDES[metric]
         value = _log_uniform(rng, magnitude.low, magnitude.high)
+        ceiling = self.ceilings.get(metric, float("inf"))
         total = 0.0
         series = []
         previous = None
         for as_of in ends:  # oldest first
-            value *= rng.uniform(0.95, 1.2)
+            value = min(value * rng.uniform(0.95, 1.2), ceiling)
             stated = _three_digits(value, magnitude.decimals)
             if period == "cumulative":
-                total += value
+                total = min(total + value, ceiling)
                 stated = _three_digits(total, magnitude.decimals)
             qualifier = _weighted(rng, words.QUALIFIERS)
             change = None

@@ -38,6 +38,12 @@ class Command(BaseCommand):
             raise CommandError("--projects and --observations cannot be negative.")
         if observations and not projects:
             raise CommandError("Figures need projects: give --projects too.")
+        try:
+            self._load(projects, observations, seed, clear)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+
+    def _load(self, projects, observations, seed, clear):
         if clear:
             deleted = load.clear()
             summary = ", ".join(f"{n:,} {name}" for name, n in deleted.items())

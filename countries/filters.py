@@ -86,6 +86,9 @@ class PartnerAgreementFilter(django_filters.FilterSet):
     region = django_filters.ChoiceFilter(
         field_name="country__region", choices=[], label="Region"
     )
+    country = django_filters.ModelChoiceFilter(
+        queryset=Country.objects.all(), to_field_name="iso3", label="Country"
+    )
     kind = django_filters.ChoiceFilter(choices=PartnerAgreement.Kind.choices)
     status = django_filters.ChoiceFilter(choices=PartnerAgreement.Status.choices)
     sort = django_filters.ChoiceFilter(

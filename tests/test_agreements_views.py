@@ -222,8 +222,9 @@ def test_agreement_list_query_count_is_flat(client, django_assert_max_num_querie
     small = query_count(client, LIST)
     _populate(50)
 
-    # region choices, count, rows, chart agreements, reported counts, 4 footer
-    with django_assert_max_num_queries(9):
+    # region choices, country choices, count, rows, chart agreements,
+    # reported counts, 4 footer
+    with django_assert_max_num_queries(10):
         response = client.get(f"{LIST}?region=Asia&year=2019")
     assert response.status_code == 200
     assert query_count(client, LIST) == small

@@ -452,3 +452,35 @@ def test_country_exports_run_a_bounded_number_of_queries(
         _streamed(
             client.get(reverse("countries:detail_export", args=[busy.iso3, "json"]))
         )
+
+
+def test_a_busy_country_page_shows_a_bounded_part_and_links_to_the_rest(
+    client, db, monkeypatch
+):
+    from projects.views import countries as views
+
+    monkeypatch.setattr(views, "SHOWN_AGREEMENTS", 3)
+    monkeypatch.setattr(views, "SHOWN_PROJECTS", 4)
+    monkeypatch.setattr(views, "SHOWN_FIGURES", 5)
+    busy = _populate(8)
+
+    response = client.get(reverse("countries:detail", args=[busy.iso3]))
+
+    assert len(response.context["agreements"]) == 3
+    assert len(response.context["projects"]) == 4
+    assert len(response.context["figures"]) == 5
+    html = response.content.decode()
+    assert f"?country={busy.iso3}" in html
+    assert "All 8 agreements" in html
+    assert "All 8 projects" in html
+    assert "The newest 5 of 8 figures" in html
+
+
+def test_the_agreement_list_filters_by_country(client, db):
+    busy = _populate(3)
+
+    response = client.get(reverse("agreements:list"), {"country": busy.iso3})
+
+    shown = response.context["agreements"]
+    assert len(shown) == 3
+    assert {agreement.country_id for agreement in shown} == {busy.pk}

@@ -15,6 +15,7 @@ PAGE_SIZE = 50
 # and project lists, filtered by the country, have them all.
 SHOWN_FIGURES = 100
 SHOWN_PROJECTS = 100
+SHOWN_AGREEMENTS = 50
 
 
 def country_list(request):
@@ -63,7 +64,7 @@ def country_detail(request, iso3):
         "countries/country_detail.html",
         {
             "country": country,
-            "agreements": list(agreements),
+            "agreements": list(agreements[:SHOWN_AGREEMENTS]),
             "projects": projects[:SHOWN_PROJECTS],
             "totals": totals,
             "figures": shown,

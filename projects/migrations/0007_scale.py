@@ -4,6 +4,8 @@ trigram indexes for the substring searches (pg_trgm)."""
 
 import django.contrib.postgres.search
 from django.db import migrations, models
+
+from bri_tracker.migration_operations import PostgresAddIndex
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
@@ -110,7 +112,7 @@ class Migration(migrations.Migration):
                 editable=False, null=True
             ),
         ),
-        migrations.AddIndex(
+        PostgresAddIndex(
             model_name="project",
             index=models.Index(
                 models.OrderBy(
@@ -120,7 +122,7 @@ class Migration(migrations.Migration):
                 name="project_latest_desc",
             ),
         ),
-        migrations.AddIndex(
+        PostgresAddIndex(
             model_name="project",
             index=models.Index(
                 models.OrderBy(models.F("latest_as_of"), nulls_last=True),
@@ -128,7 +130,7 @@ class Migration(migrations.Migration):
                 name="project_latest_asc",
             ),
         ),
-        migrations.AddIndex(
+        PostgresAddIndex(
             model_name="project",
             index=models.Index(
                 models.OrderBy(models.F("opened_on"), descending=True, nulls_last=True),
@@ -136,7 +138,7 @@ class Migration(migrations.Migration):
                 name="project_opened_desc",
             ),
         ),
-        migrations.AddIndex(
+        PostgresAddIndex(
             model_name="project",
             index=models.Index(
                 models.OrderBy(models.F("opened_on"), nulls_last=True),
@@ -144,7 +146,7 @@ class Migration(migrations.Migration):
                 name="project_opened_asc",
             ),
         ),
-        migrations.AddIndex(
+        PostgresAddIndex(
             model_name="project",
             index=models.Index(fields=["name", "id"], name="project_name_id"),
         ),

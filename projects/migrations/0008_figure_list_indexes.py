@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from bri_tracker.migration_operations import PostgresAddIndex
+
 
 class Migration(migrations.Migration):
 
@@ -11,27 +13,27 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        PostgresAddIndex(
             model_name='observation',
             index=models.Index(models.OrderBy(models.F('as_of'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('status', 'published')), name='figure_as_of_desc'),
         ),
-        migrations.AddIndex(
+        PostgresAddIndex(
             model_name='observation',
             index=models.Index(models.OrderBy(models.F('as_of'), nulls_last=True), models.F('id'), condition=models.Q(('status', 'published')), name='figure_as_of_asc'),
         ),
-        migrations.AddIndex(
+        PostgresAddIndex(
             model_name='observation',
             index=models.Index(models.F('metric'), models.OrderBy(models.F('as_of'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), condition=models.Q(('status', 'published')), name='figure_metric_as_of_desc'),
         ),
-        migrations.AddIndex(
+        PostgresAddIndex(
             model_name='observation',
             index=models.Index(models.F('metric'), models.OrderBy(models.F('value'), descending=True), models.F('id'), condition=models.Q(('status', 'published')), name='figure_metric_value_desc'),
         ),
-        migrations.AddIndex(
+        PostgresAddIndex(
             model_name='observation',
             index=models.Index(models.OrderBy(models.F('value'), descending=True), models.F('id'), condition=models.Q(('status', 'published')), name='figure_value_desc'),
         ),
-        migrations.AddIndex(
+        PostgresAddIndex(
             model_name='observation',
             index=models.Index(models.OrderBy(models.F('created_at'), descending=True), models.F('id'), condition=models.Q(('status', 'published')), name='figure_added_desc'),
         ),

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from bri_tracker.migration_operations import PostgresAddIndex
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -16,7 +18,7 @@ class Migration(migrations.Migration):
                 default=0, editable=False, help_text="Published figures taken from it."
             ),
         ),
-        migrations.AddIndex(
+        PostgresAddIndex(
             model_name="source",
             index=models.Index(
                 models.OrderBy(

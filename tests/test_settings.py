@@ -8,19 +8,25 @@ import sys
 from django.conf import settings
 
 
-def _check(env):
+def _run(args, env, settings_module="bri_tracker.settings.prod", timeout=60):
+    """``python *args`` in a fresh process, with only the DJANGO_ variables
+    given here (the test run's own are left out)."""
     return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        [sys.executable, *args],
         cwd=settings.BASE_DIR,
         env={
             **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-            "DJANGO_SETTINGS_MODULE": "bri_tracker.settings.prod",
+            "DJANGO_SETTINGS_MODULE": settings_module,
             **env,
         },
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
     )
+
+
+def _check(env):
+    return _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
 
 
 def test_prod_settings_refuse_to_start_without_a_secret_key():
@@ -47,19 +53,9 @@ def _settings_of(env, expression):
         "import django, json; django.setup(); from django.conf import settings; "
         f"print(json.dumps({expression}))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=settings.BASE_DIR,
-        env={
-            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-            "DJANGO_SETTINGS_MODULE": "bri_tracker.settings.prod",
-            "DJANGO_SECRET_KEY": "k" * 60,
-            "DJANGO_ALLOWED_HOSTS": "example.org",
-            **env,
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = _run(
+        ["-c", code],
+        {"DJANGO_SECRET_KEY": "k" * 60, "DJANGO_ALLOWED_HOSTS": "example.org", **env},
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -96,16 +92,10 @@ def test_replica_urls_add_replicas_and_the_router():
 def test_the_migrations_run_on_sqlite_for_make_run(tmp_path):
     # `make run` uses SQLite by default: PostgreSQL-only indexes and triggers
     # must be skipped there, not fail.
-    result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input"],
-        cwd=settings.BASE_DIR,
-        env={
-            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-            "DJANGO_SETTINGS_MODULE": "bri_tracker.settings.dev",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}",
-        },
-        capture_output=True,
-        text=True,
+    result = _run(
+        ["manage.py", "migrate", "--no-input"],
+        {"DATABASE_URL": f"sqlite:///{tmp_path / 'run.sqlite3'}"},
+        settings_module="bri_tracker.settings.dev",
         timeout=300,
     )
 

@@ -2,9 +2,11 @@
 
 Every page of the site is a function of the data and of the URL, except for
 signed-in editors (their session cookie bypasses the cache). Cached pages are
-stored under a *generation* token; any change to the data (a model signal,
-see projects/signals.py, or a bulk load calling ``invalidate()``) draws a new
-token, so every page cached before it is ignored at once and left to expire.
+stored under the data generation (bri_tracker/data_generation.py), read
+once when the request starts: a change to the data draws a new one when it
+commits, so every page cached before it is ignored at once and left to
+expire, and a page rendered from rows older than the commit can only be
+stored under an older generation.
 The cache is Django's default cache: shared by the workers of a host (a file
 cache) or by all hosts (``CACHE_URL=redis://...``).
 
@@ -15,38 +17,17 @@ accepts gzip), with their ETag: a repeat visit with ``If-None-Match`` gets a
 """
 
 import hashlib
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
-GENERATION_KEY = "pages:generation"
+from bri_tracker import data_generation
+
 CACHEABLE_STATUS = 200
 # Headers a stored page is served with; the rest are per-response.
 SKIPPED_HEADERS = {"set-cookie", "date"}
-
-
-def invalidate():
-    """Forget every cached page (they stay in the cache until they expire)."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-
-
-def generation():
-    token = cache.get(GENERATION_KEY)
-    if token is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        token = cache.get(GENERATION_KEY)
-    return token
-
-
-def cached_by_data(name, compute):
-    """``compute()``, cached until the data changes: for values derived
-    from whole tables, such as a filter's choices."""
-    return cache.get_or_set(
-        f"data:{generation()}:{name}", compute, settings.PAGE_CACHE_SECONDS
-    )
 
 
 def page_key(request, token):
@@ -84,7 +65,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not settings.PAGE_CACHE_SECONDS or not cacheable_request(request):
             return self.get_response(request)
-        key = page_key(request, generation())
+        key = page_key(request, data_generation.current())
         stored = cache.get(key)
         if stored is not None:
             return self.replay(request, stored)

@@ -1,7 +1,7 @@
 """Pagination whose total is counted once per query until the data changes.
 
 Counting the rows of a filtered list costs as much as the list grows; the
-count is cached under the page cache's generation (bri_tracker/page_cache.py),
+count is cached under the data generation (bri_tracker/data_generation.py),
 so any change to the data recounts, and every page of one listing, and every
 visitor, share one count.
 
@@ -12,12 +12,11 @@ first (an index-only scan can skip the rows before it), then those rows.
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-from bri_tracker.page_cache import generation
+from bri_tracker import data_generation
 
 # From this offset on, a page is read by its primary keys first.
 DEFERRED_JOIN_FROM = 1000
@@ -46,8 +45,6 @@ class CachedCountPaginator(Paginator):
         except EmptyResultSet:  # a queryset.none(): nothing to count
             return 0
         digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-        return cache.get_or_set(
-            f"count:{generation()}:{digest}",
-            lambda: Paginator.count.func(self),
-            settings.PAGE_CACHE_SECONDS,
+        return data_generation.cached(
+            f"count:{digest}", lambda: Paginator.count.func(self)
         )

@@ -1,23 +1,23 @@
+"""The root URLconf: the one module of this package that looks upward, at
+the site apps' URL maps (README, "Where things are")."""
+
 from django.contrib import admin
 from django.urls import include, path
 
 from bri_tracker import views
-from projects import urls as public
-from projects.views import dashboard
+from explorer import urls as explorer
 
 admin.site.site_header = "BRI Tracker editors"
 admin.site.site_title = "BRI Tracker admin"
 admin.site.index_title = "Projects, partners and sourced figures"
 
 urlpatterns = [
-    path("", dashboard.dashboard, name="home"),
-    path("dashboard/<slug:chart>.csv", dashboard.chart_csv, name="chart_csv"),
-    path("embed/<slug:chart>/", dashboard.chart_embed, name="chart_embed"),
-    path("projects/", include((public.project_patterns, "projects"))),
-    path("figures/", include((public.figure_patterns, "figures"))),
-    path("countries/", include((public.country_patterns, "countries"))),
-    path("agreements/", include((public.agreement_patterns, "agreements"))),
-    path("sources/", include((public.source_patterns, "sources"))),
+    path("", include("dashboard.urls")),
+    path("projects/", include((explorer.project_patterns, "projects"))),
+    path("figures/", include((explorer.figure_patterns, "figures"))),
+    path("countries/", include((explorer.country_patterns, "countries"))),
+    path("agreements/", include((explorer.agreement_patterns, "agreements"))),
+    path("sources/", include((explorer.source_patterns, "sources"))),
     path("healthz", views.health, name="health"),
     path("admin/", admin.site.urls),
 ]

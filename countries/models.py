@@ -21,36 +21,6 @@ from simple_history.models import HistoricalRecords
 from sources.dates import DatePrecision, format_partial_date
 from sources.validators import validate_quote
 
-COUNTRY_EXPORT_COLUMNS = (
-    "iso3",
-    "iso2",
-    "name",
-    "region",
-    "subregion",
-    "partner_status",
-    "first_signed_on",
-    "first_signed_precision",
-    "withdrawn_on",
-    "agreement_count",
-    "project_count",
-)
-AGREEMENT_EXPORT_COLUMNS = (
-    "id",
-    "country_iso3",
-    "country_name",
-    "organization_name",
-    "title",
-    "kind",
-    "signed_on",
-    "signed_on_precision",
-    "status",
-    "ended_on",
-    "source_id",
-    "source_title",
-    "source_url",
-    "quote",
-)
-
 
 class PartnerStatus(models.TextChoices):
     """A country's standing, derived from its recorded agreements (not a field)."""
@@ -106,23 +76,6 @@ class CountryQuerySet(models.QuerySet):
             ),
         )
 
-    def with_project_count(self) -> "CountryQuerySet":
-        """Annotate ``project_count``: a count per country on the projects'
-        country index, not a join of every project."""
-        from projects.models import Project
-
-        links = (
-            Project.countries.through.objects.filter(country=OuterRef("pk"))
-            .order_by()
-            .values("country")
-            .annotate(n=Count("pk"))
-        )
-        return self.annotate(
-            project_count=Coalesce(
-                Subquery(links.values("n")), 0, output_field=IntegerField()
-            )
-        )
-
     def with_agreements(self) -> "CountryQuerySet":
         """Prefetch each country's agreements, oldest first, as
         ``agreement_list``: its first is the one ``first_signed_on`` is of."""
@@ -132,13 +85,9 @@ class CountryQuerySet(models.QuerySet):
         )
 
     def for_list(self) -> "CountryQuerySet":
-        """What the country list shows, sorted by name."""
-        return self.with_partner_status().with_project_count().order_by("name", "iso3")
-
-    def export_rows(self) -> models.QuerySet:
-        """Rows with COUNTRY_EXPORT_COLUMNS as keys, for downloads; needs
-        for_list()'s annotations."""
-        return self.values(*COUNTRY_EXPORT_COLUMNS)
+        """What the country list shows, sorted by name; the list adds each
+        country's project count (projects.counts)."""
+        return self.with_partner_status().order_by("name", "iso3")
 
     def region_choices(self) -> list[tuple[str, str]]:
         """(region, region) pairs of the M49 regions in the data, sorted."""
@@ -243,25 +192,6 @@ class PartnerAgreementQuerySet(models.QuerySet):
                 "status",
                 partner_name=Coalesce("country__name", "organization__name"),
             )
-        )
-
-    def export_rows(self) -> models.QuerySet:
-        """Rows with AGREEMENT_EXPORT_COLUMNS as keys, for downloads."""
-        return self.values(
-            "id",
-            "title",
-            "kind",
-            "signed_on",
-            "signed_on_precision",
-            "status",
-            "ended_on",
-            "source_id",
-            "quote",
-            country_iso3=F("country__iso3"),
-            country_name=F("country__name"),
-            organization_name=F("organization__name"),
-            source_title=F("source__title"),
-            source_url=F("source__url"),
         )
 
 

@@ -6,6 +6,22 @@ class ProjectsConfig(AppConfig):
     name = "projects"
 
     def ready(self):
+        from bri_tracker import data_generation
         from projects import signals
+        from projects.models import (
+            DashboardCard,
+            Metric,
+            Milestone,
+            Observation,
+            Project,
+        )
 
         signals.connect()
+        data_generation.watch(
+            Metric,
+            Project,
+            Project.countries.through,
+            Milestone,
+            Observation,
+            DashboardCard,
+        )

@@ -83,6 +83,13 @@ class ProjectQuerySet(models.QuerySet):
             latest_as_of=Subquery(latest.values("m")),
         )
 
+    def with_figures_of(self, metric):
+        """Projects with at least one published figure of ``metric``."""
+        figures = Observation.objects.published().filter(
+            project=OuterRef("pk"), metric=metric
+        )
+        return self.filter(Exists(figures))
+
     def in_region(self, region):
         """Projects of an M49 region: their own region, or for projects
         without one, the region of any of their countries."""
@@ -431,33 +438,6 @@ class ObservationQuerySet(models.QuerySet):
 
     def chronological(self):
         return self.order_by(F("as_of").asc(nulls_last=True), "pk")
-
-    def export_rows(self):
-        """Rows of projects.exports.FIGURE_COLUMNS (less "unit" and
-        "permalink", which need Python) plus "metric_is_currency", read in
-        chunks for streaming."""
-        return self.values(
-            "id",
-            "value",
-            "qualifier",
-            "period",
-            "period_start",
-            "as_of",
-            "as_of_precision",
-            "change_percent",
-            "source_id",
-            "quote",
-            project_name=F("project__name"),
-            project_slug=F("project__slug"),
-            metric_key=F("metric__key"),
-            metric_name=F("metric__name"),
-            metric_unit=F("metric__unit"),
-            metric_is_currency=F("metric__is_currency"),
-            source_title=F("source__title"),
-            source_publisher=F("source__publisher"),
-            source_published_on=F("source__published_on"),
-            source_url=F("source__url"),
-        ).iterator(chunk_size=2000)
 
 
 class ObservationStatus(models.TextChoices):

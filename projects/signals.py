@@ -1,31 +1,11 @@
-"""What a change to the data sets off: the stored figure counts of the
-projects and sources a figure belongs to are recomputed, and the cached
-dashboard, site counts and public pages are dropped."""
+"""The stored figure counts of the projects and sources a figure belongs to,
+recomputed when it is saved or deleted, in the same transaction."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
-from bri_tracker import page_cache
-from countries.models import Country, Organization, PartnerAgreement
-from projects.dashboard import invalidate_dashboard
-from projects.models import DashboardCard, Metric, Milestone, Observation, Project
+from projects.counts import sources_refresh_figure_count
+from projects.models import Observation, Project
 from sources.models import Source
-
-WATCHED = [
-    Observation,
-    Project,
-    Milestone,
-    Metric,
-    DashboardCard,
-    PartnerAgreement,
-    Country,
-    Organization,
-    Source,
-]
-
-
-def data_changed(**kwargs):
-    invalidate_dashboard()
-    page_cache.invalidate()
 
 
 def remember_owners(sender, instance, raw=False, **kwargs):
@@ -53,7 +33,7 @@ def refresh_owner_counts(sender, instance, **kwargs):
     if projects:
         Project.objects.filter(pk__in=projects).refresh_figure_summary()
     if sources:
-        Source.objects.filter(pk__in=sources).refresh_figure_count()
+        sources_refresh_figure_count(Source.objects.filter(pk__in=sources))
 
 
 def connect():
@@ -62,12 +42,3 @@ def connect():
         signal.connect(
             refresh_owner_counts, sender=Observation, dispatch_uid="owner-counts"
         )
-    for model in WATCHED:
-        uid = f"data-changed-{model._meta.label}"
-        post_save.connect(data_changed, sender=model, dispatch_uid=uid)
-        post_delete.connect(data_changed, sender=model, dispatch_uid=uid)
-    m2m_changed.connect(
-        data_changed,
-        sender=Project.countries.through,
-        dispatch_uid="data-changed-project-countries",
-    )

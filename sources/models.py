@@ -2,14 +2,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import (
     BooleanField,
-    Count,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
-    Subquery,
 )
-from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from sources.dates import DatePrecision, format_partial_date
@@ -26,19 +22,14 @@ class SourceQuerySet(models.QuerySet):
     def originals(self):
         return self.filter(duplicate_of=None)
 
-    def refresh_figure_count(self):
-        """Recompute the stored ``figure_count`` of these sources from their
-        published figures (one UPDATE); see Project.refresh_figure_summary."""
-        from projects.models import Observation
-
-        counts = (
-            Observation.objects.published()
-            .filter(source=OuterRef("pk"))
-            .order_by()
-            .values("source")
-            .annotate(n=Count("pk"))
+    def publishers(self) -> list[str]:
+        """The publishers named by sources, sorted, each once."""
+        return list(
+            self.exclude(publisher="")
+            .order_by("publisher")
+            .values_list("publisher", flat=True)
+            .distinct()
         )
-        return self.update(figure_count=Coalesce(Subquery(counts.values("n")), 0))
 
     def for_list(self):
         """Rows of the sources list, newest first: the long text left unloaded,

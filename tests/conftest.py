@@ -49,10 +49,19 @@ def _empty_cache():
     cache.clear()
 
 
+def _transactional(request):
+    marker = request.node.get_closest_marker("django_db")
+    return (
+        "live_server" in request.fixturenames
+        or "transactional_db" in request.fixturenames
+        or (marker is not None and marker.kwargs.get("transaction", False))
+    )
+
+
 @pytest.fixture(autouse=True)
 def _metrics_after_flush(request):
-    # A previous live_server test's flush deleted them; put them back.
-    if "live_server" in request.fixturenames:
+    # A previous transactional test's flush deleted them; put them back.
+    if _transactional(request):
         request.getfixturevalue("transactional_db")
         migration = importlib.import_module("projects.migrations.0002_metrics")
         migration.create_metrics(apps, None)

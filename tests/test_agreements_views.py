@@ -10,8 +10,9 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from countries import charts
-from countries.models import AGREEMENT_EXPORT_COLUMNS, PartnerAgreement
+from countries.models import PartnerAgreement
+from explorer import partner_charts as charts
+from explorer.exports import AGREEMENT_EXPORT, columns_of
 from projects.models import Metric
 from tests.factories import (
     CountryFactory,
@@ -242,7 +243,7 @@ def test_agreement_csv_export_equals_the_filtered_rows(client, agreements):
     rows = list(csv.DictReader(io.StringIO(_streamed(response))))
     expected = PartnerAgreement.objects.filter(country__region="Africa")
     assert [int(row["id"]) for row in rows] == [a.pk for a in expected]
-    assert list(rows[0]) == list(AGREEMENT_EXPORT_COLUMNS)
+    assert list(rows[0]) == columns_of(AGREEMENT_EXPORT)
     assert rows[0]["country_iso3"] == "KEN"
     assert rows[0]["signed_on_precision"] == "year"
     assert rows[1]["kind"] == "cooperation_plan"

@@ -12,11 +12,12 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from projects import charts
-from projects.dashboard import build_dashboard, dashboard_data
+from dashboard import charts
+from dashboard.data import build_dashboard, dashboard_data
 from projects.models import DashboardCard, Metric, Observation, Project
 from projects.seeding import seed_all
 from tests.factories import ObservationFactory, ProjectFactory, SourceFactory
+from tests.helpers import committed
 
 HOME = reverse("home")
 
@@ -101,15 +102,16 @@ def test_dashboard_new_figure_saved_with_the_orm_shows_on_next_request(client, s
     card = DashboardCard.objects.get(metric__key="freight_trips")
     client.get(HOME)  # fills the cache
 
-    Observation.objects.create(
-        metric=card.metric,
-        project=card.project,
-        value=Decimal("130000"),
-        qualifier="more_than",
-        as_of=date(2026, 6, 30),
-        source=SourceFactory(publisher="Test agency"),
-        status="published",
-    )
+    with committed():
+        Observation.objects.create(
+            metric=card.metric,
+            project=card.project,
+            value=Decimal("130000"),
+            qualifier="more_than",
+            as_of=date(2026, 6, 30),
+            source=SourceFactory(publisher="Test agency"),
+            status="published",
+        )
 
     html = _card_html(client.get(HOME), card)
     assert "130K+ trips" in html
@@ -138,20 +140,21 @@ def test_dashboard_new_figure_saved_in_the_admin_shows_on_next_request(
     admin_client.get(HOME)
     source = SourceFactory()
 
-    response = admin_client.post(
-        reverse("admin:projects_observation_add"),
-        {
-            "metric": card.metric.pk,
-            "project": card.project.pk,
-            "value": "2.5",
-            "qualifier": "exact",
-            "period": "cumulative",
-            "as_of": "2026-09-30",
-            "as_of_precision": "day",
-            "source": source.pk,
-            "status": "published",
-        },
-    )
+    with committed():
+        response = admin_client.post(
+            reverse("admin:projects_observation_add"),
+            {
+                "metric": card.metric.pk,
+                "project": card.project.pk,
+                "value": "2.5",
+                "qualifier": "exact",
+                "period": "cumulative",
+                "as_of": "2026-09-30",
+                "as_of_precision": "day",
+                "source": source.pk,
+                "status": "published",
+            },
+        )
 
     assert response.status_code == 302, response.context["adminform"].errors
     html = _card_html(admin_client.get(HOME), card)

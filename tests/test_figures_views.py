@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from projects.citations import citation, full_value
-from projects.exports import FIGURE_COLUMNS
+from explorer.citations import citation, full_value
+from explorer.exports import FIGURE_COLUMNS
 from projects.models import Metric, Observation
 from tests.factories import (
     ObservationFactory,

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import charts
-from projects.consensus import compare_sources
+from explorer import charts
+from explorer.consensus import compare_sources
 from projects.models import Metric, Observation
 from tests.factories import (
     CountryFactory,

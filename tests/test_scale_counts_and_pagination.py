@@ -12,13 +12,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bri_tracker import page_cache
+from bri_tracker import data_generation
 from bri_tracker.pagination import CachedCountPaginator
-from countries import charts
-from projects.filters import ProjectFilter
+from explorer import partner_charts as charts
+from explorer.filters import FIGURE_DEFAULT_ORDER, ProjectFilter
+from explorer.views.projects import PAGE_SIZE
+from projects.counts import sources_refresh_figure_count
 from projects.models import Observation, Project
-from projects.source_filters import FIGURE_DEFAULT_ORDER
-from projects.views.projects import PAGE_SIZE
 from sources.dates import DatePrecision
 from sources.models import Source
 from tests.factories import (
@@ -27,6 +27,7 @@ from tests.factories import (
     ProjectFactory,
     SourceFactory,
 )
+from tests.helpers import committed
 
 DAY = datetime.timedelta(days=1)
 
@@ -178,7 +179,7 @@ def test_refresh_repairs_counts_that_bulk_updates_left_behind(railway, port):
     assert _counts(railway, port) == [2, 0]
 
     Project.objects.all().refresh_figure_summary()
-    Source.objects.all().refresh_figure_count()
+    sources_refresh_figure_count(Source.objects.all())
 
     assert _counts(railway, port, source) == [0, 2, 2]
     port.refresh_from_db()
@@ -202,10 +203,12 @@ def test_the_count_is_computed_once_per_data_generation(db):
     assert _count_queries(Project.objects.order_by("name", "pk")) == (3, 0)
 
     Project.objects.filter(pk=Project.objects.first().pk).update(name="Renamed")
-    page_cache.invalidate()
+    with committed():
+        data_generation.changed()
     assert _count_queries(queryset) == (3, 1)
 
-    ProjectFactory()  # signals invalidate
+    with committed():
+        ProjectFactory()  # signals renew the generation on commit
     assert _count_queries(queryset) == (4, 1)
     assert _count_queries(queryset) == (4, 0)
 
@@ -231,7 +234,8 @@ def test_the_list_total_follows_an_added_project(client, db):
     ProjectFactory.create_batch(2)
     assert "2 projects" in client.get(reverse("projects:list")).text
 
-    ProjectFactory()
+    with committed():
+        ProjectFactory()
 
     assert "3 projects" in client.get(reverse("projects:list")).text
 

@@ -12,9 +12,10 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bri_tracker import page_cache
+from bri_tracker import data_generation, page_cache
 from projects.models import Observation, Project
 from tests.factories import CountryFactory, ObservationFactory, ProjectFactory
+from tests.helpers import committed
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def _stored(url, accept_encoding=""):
     """What the cache holds for an anonymous GET of ``url`` now, if anything."""
     headers = {"HTTP_ACCEPT_ENCODING": accept_encoding} if accept_encoding else {}
     request = RequestFactory().get(url, **headers)
-    return cache.get(page_cache.page_key(request, page_cache.generation()))
+    return cache.get(page_cache.page_key(request, data_generation.current()))
 
 
 @pytest.fixture
@@ -122,8 +123,9 @@ def test_a_saved_figure_shows_on_the_next_visit(client, figure):
     before, _ = _get(client, url)
     assert figure.display_value in before.text
 
-    figure.value = 5_678_000
-    figure.save()
+    with committed():
+        figure.value = 5_678_000
+        figure.save()
     after, queries = _get(client, url)
 
     assert queries > 0
@@ -137,8 +139,9 @@ def test_a_renamed_project_shows_on_the_next_visit(client, figure):
     _get(client, "/countries/KEN/")
 
     project = figure.project
-    project.name = "Standard Gauge Railway"
-    project.save()
+    with committed():
+        project.name = "Standard Gauge Railway"
+        project.save()
 
     for url in (LIST, "/countries/KEN/", _project_url(figure)):
         response, _ = _get(client, url)
@@ -148,12 +151,14 @@ def test_a_renamed_project_shows_on_the_next_visit(client, figure):
 
 def test_a_new_figure_and_a_deleted_one_show_on_the_next_visit(client, figure):
     _get(client, LIST)
-    new = ObservationFactory(project=figure.project)
+    with committed():
+        new = ObservationFactory(project=figure.project)
 
     response, _ = _get(client, LIST)
     assert [p.figure_count for p in response.context["projects"]] == [2]
 
-    new.delete()
+    with committed():
+        new.delete()
     response, _ = _get(client, LIST)
     assert [p.figure_count for p in response.context["projects"]] == [1]
 
@@ -163,7 +168,8 @@ def test_a_project_added_to_a_country_shows_on_the_country_page(client, figure):
     before, _ = _get(client, "/countries/KEN/")
     assert "Lamu Port" not in before.text
 
-    other.countries.add(figure.project.countries.get())
+    with committed():
+        other.countries.add(figure.project.countries.get())
 
     after, _ = _get(client, "/countries/KEN/")
     assert "Lamu Port" in after.text
@@ -171,7 +177,7 @@ def test_a_project_added_to_a_country_shows_on_the_country_page(client, figure):
 
 def test_a_change_without_signals_is_not_seen_until_invalidated(client, figure):
     """The cache is what serves the page: a bulk update (no signals) stays
-    unseen until invalidate(), as bulk loads call it."""
+    unseen until data_generation.changed(), as bulk loads call it, commits."""
     _get(client, LIST)
     Project.objects.update(name="Bulk-renamed Railway")
 
@@ -179,7 +185,8 @@ def test_a_change_without_signals_is_not_seen_until_invalidated(client, figure):
     assert queries == 0
     assert "Mombasa-Nairobi Railway" in stale.text
 
-    page_cache.invalidate()
+    with committed():
+        data_generation.changed()
     fresh, _ = _get(client, LIST)
     assert "Bulk-renamed Railway" in fresh.text
 
@@ -300,7 +307,7 @@ def test_a_head_request_does_not_leave_an_empty_page_for_gets(client, figure):
     assert head.status_code == 200
 
     response, _ = _get(client, LIST)
-    page_cache.invalidate()
+    data_generation.changed()
     fresh, _ = _get(client, LIST)
 
     assert response.status_code == 200
@@ -344,17 +351,19 @@ def test_a_plain_page_cached_first_does_not_serve_gzip_clients_plain(client, fig
 # Values cached by data
 
 
-def test_cached_by_data_recomputes_after_invalidate():
+def test_cached_values_are_recomputed_after_a_committed_change():
     calls = []
 
     def compute():
         calls.append(1)
         return len(calls)
 
-    assert page_cache.cached_by_data("test-value", compute) == 1
-    assert page_cache.cached_by_data("test-value", compute) == 1
-    page_cache.invalidate()
-    assert page_cache.cached_by_data("test-value", compute) == 2
-    assert page_cache.cached_by_data("test-value", compute) == 2
-    ProjectFactory()  # a change to the data invalidates too
-    assert page_cache.cached_by_data("test-value", compute) == 3
+    assert data_generation.cached("test-value", compute) == 1
+    assert data_generation.cached("test-value", compute) == 1
+    with committed():
+        data_generation.changed()
+    assert data_generation.cached("test-value", compute) == 2
+    assert data_generation.cached("test-value", compute) == 2
+    with committed():
+        ProjectFactory()  # a change to the data invalidates too
+    assert data_generation.cached("test-value", compute) == 3

@@ -10,8 +10,8 @@ from django.db.models import Count
 from django.urls import reverse
 
 from countries.models import Country
+from explorer.views.projects import PAGE_SIZE
 from projects.models import Observation, Project
-from projects.views.projects import PAGE_SIZE
 from sources.models import Source
 from tests.factories import CountryFactory
 from tests.helpers import query_count

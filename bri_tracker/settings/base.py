@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "sources",
     "countries",
     "projects",
+    "explorer",
+    "dashboard",
     "bri_tracker",
 ]
 
@@ -62,7 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "bri_tracker.context_processors.data_counts",
+                "explorer.context_processors.data_counts",
             ],
         },
     },
@@ -84,7 +86,8 @@ for number, url in enumerate(env.list("DATABASE_REPLICA_URLS", default=[]), 1):
 if len(DATABASES) > 1:
     DATABASE_ROUTERS = ["bri_tracker.db_routing.ReplicaRouter"]
 
-# The dashboard and site counts are cached and dropped on every edit; the
+# Pages, the dashboard and site counts are cached under one data generation
+# that every committed edit renews (bri_tracker/data_generation.py); the
 # cache must be shared by all processes that serve the site (see prod.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Whole public pages for anonymous visitors (bri_tracker/page_cache.py),

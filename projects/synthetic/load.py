@@ -15,9 +15,9 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 from psycopg.types.json import Jsonb
 
-from bri_tracker import page_cache
+from bri_tracker import data_generation
 from countries.models import Country, PartnerAgreement
-from projects.dashboard import invalidate_dashboard
+from projects.counts import sources_refresh_figure_count
 from projects.models import (
     DashboardCard,
     FigureCandidate,
@@ -199,20 +199,19 @@ def _reset_sequences():
 
 def _refresh_counts():
     Project.objects.filter(slug__startswith=SLUG_PREFIX).refresh_figure_summary()
-    Source.objects.filter(
-        external_id__startswith=EXTERNAL_ID_PREFIX
-    ).refresh_figure_count()
+    sources_refresh_figure_count(
+        Source.objects.filter(external_id__startswith=EXTERNAL_ID_PREFIX)
+    )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
 
 def _after_bulk_change():
-    """Bulk writes send no model signals: drop the caches they would. And
-    vacuum the tables, so that index-only scans can skip the table (not
-    possible inside a transaction, such as a test's)."""
-    invalidate_dashboard()
-    page_cache.invalidate()
+    """Bulk writes send no model signals: renew the data generation as they
+    would (on commit). And vacuum the tables, so that index-only scans can
+    skip the table (not possible inside a transaction, such as a test's)."""
+    data_generation.changed()
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         tables = ", ".join(
             connection.ops.quote_name(model._meta.db_table) for model in MODELS.values()

@@ -1,0 +1,466 @@
+"""The managers' dashboard: headline cards and charts, built from a fixed
+number of queries and cached until the data changes."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from bri_tracker import data_generation
+from countries.models import Country, PartnerAgreement
+from dashboard import charts
+from explorer.partner_charts import partner_status_map
+from projects.formatting import humanize_figure
+from projects.models import DashboardCard, Observation, Project
+from sources.dates import DatePrecision, format_partial_date
+
+STALE_AFTER = timedelta(days=365)
+# The freight chart of issue #4 follows this service.
+FREIGHT_PROJECT = "china-europe-railway-express"
+PARTNER_SERIES = ["partner_countries", "partners", "partner_organizations"]
+MONEY_SERIES = ["engagement_usd", "construction_usd", "investment_usd"]
+
+
+def dashboard_data():
+    """The dashboard's cards and charts, built once per data generation."""
+    return data_generation.cached("dashboard-data", build_dashboard)
+
+
+def dashboard_html():
+    """The dashboard's cards and charts rendered once per data generation:
+    its tables and chart specs cost more to render than the rest of the page."""
+    html = data_generation.cached(
+        "dashboard-html",
+        lambda: render_to_string("dashboard/dashboard_content.html", dashboard_data()),
+    )
+    return mark_safe(html)  # rendered by our own template, autoescaped
+
+
+def build_dashboard(today=None):
+    today = today or timezone.localdate()
+    built = [
+        _freight(),
+        _partners(),
+        _money(),
+        _passengers(),
+        _map(),
+        _projects_by("sector", "Projects by sector", dict(Project.Sector.choices)),
+        _projects_by("region", "Projects by region", {"": "Several regions"}),
+    ]
+    return {
+        "cards": _cards(today),
+        "charts": {chart["id"]: chart for chart in built},
+        "built_at": timezone.now(),
+    }
+
+
+# Headline cards
+
+
+def _cards(today):
+    cards = list(DashboardCard.objects.select_related("metric", "project"))
+    wanted = {(c.metric_id, c.project_id, c.period) for c in cards}
+    series = defaultdict(list)
+    # Only the series the cards follow: a few index range scans, whatever
+    # the number of figures of other projects.
+    followed = Q(pk__in=[])
+    for card in cards:
+        followed |= Q(
+            metric_id=card.metric_id, project_id=card.project_id, period=card.period
+        )
+    figures = (
+        Observation.objects.published()
+        .filter(followed)
+        .exclude(as_of=None)
+        .exclude(qualifier=Observation.Qualifier.PROJECTED)
+        .with_related()
+        .chronological()
+    )
+    for figure in figures:
+        key = (figure.metric_id, figure.project_id, figure.period)
+        if key in wanted:
+            series[key].append(figure)
+    return [
+        _card(card, series[(card.metric_id, card.project_id, card.period)], today)
+        for card in cards
+    ]
+
+
+def _card(card, figures, today):
+    by_date = _one_per(figures, key=lambda f: f.as_of)
+    result = {
+        "id": f"card-{card.pk}",
+        "title": card.display_title,
+        "scope": card.project.name if card.project else "Initiative-wide",
+        "scope_url": (
+            reverse("projects:detail", args=[card.project.slug]) if card.project else ""
+        ),
+        "empty": not by_date,
+    }
+    if not by_date:
+        return result
+    latest = by_date[-1]
+    previous = by_date[-2] if len(by_date) > 1 else None
+    return {
+        **result,
+        "value": latest.display_value,
+        "qualifier": latest.get_qualifier_display(),
+        "as_of": latest.as_of_display,
+        "as_of_iso": latest.as_of.isoformat(),
+        "stale": latest.as_of < today - STALE_AFTER,
+        "change": _change(latest, previous),
+        "trend": (
+            charts.sparkline([(f.as_of.isoformat(), float(f.value)) for f in by_date])
+            if len(by_date) >= 3
+            else None
+        ),
+        "reported_by": len({f.source_id for f in figures if _same(f, latest)}),
+        **_provenance(latest),
+    }
+
+
+def _same(figure, other):
+    return (figure.as_of, figure.value, figure.qualifier) == (
+        other.as_of,
+        other.value,
+        other.qualifier,
+    )
+
+
+def _change(latest, previous):
+    """ "up from 100K in Mar 2024", or None without an earlier figure."""
+    if previous is None:
+        return None
+    before = humanize_figure(
+        previous.value, previous.metric, previous.qualifier, unit=False
+    )
+    # Dated to the month at most: "in Mar 2024".
+    precision = DatePrecision.YEAR if previous.as_of_precision == "year" else "month"
+    when = format_partial_date(previous.as_of, precision)
+    rises = latest.value > previous.value
+    if latest.qualifier != previous.qualifier and not (
+        latest.qualifier == "more_than" and rises and previous.qualifier == "exact"
+    ):
+        # "200+" after "205" is no decline: bounds compare only one way.
+        return f"previously {before} in {when}"
+    if latest.value > previous.value:
+        return f"up from {before} in {when}"
+    if latest.value < previous.value:
+        return f"down from {before} in {when}"
+    return f"same as in {when}"
+
+
+def _provenance(figure):
+    source = figure.source
+    quote_url = reverse("sources:detail", args=[source.pk])
+    return {
+        "figure_url": reverse("figures:detail", args=[figure.pk]),
+        "source_title": source.title,
+        "source_publisher": source.publisher,
+        "source_date": source.published_display if source.published_on else "",
+        "source_url": f"{quote_url}#quote-{figure.pk}" if figure.quote else quote_url,
+        "quote": figure.quote,
+    }
+
+
+def _one_per(figures, *, key):
+    """One figure per ``key`` value, oldest key first. Where several sources
+    give one, a figure quoting a stored release wins (one click to its
+    sentence), then the most recently published (revisions), then exact
+    values before approximate ones."""
+    chosen = {}
+    for figure in figures:
+        rank = (
+            bool(figure.quote),
+            figure.source.published_on or date.min,
+            figure.qualifier == Observation.Qualifier.EXACT,
+            figure.pk,
+        )
+        current = chosen.get(key(figure))
+        if current is None or rank > current[0]:
+            chosen[key(figure)] = (rank, figure)
+    return [figure for _, (_, figure) in sorted(chosen.items())]
+
+
+# Charts
+
+
+def _point(figure):
+    return {
+        "x": figure.as_of.isoformat(),
+        "value": float(figure.value),
+        "label": f"{figure.display_value} ({figure.source.publisher or 'source'})",
+        "qualifier": figure.qualifier,
+    }
+
+
+def _sources(figures):
+    seen = {f.source.pk: f.source for f in figures}
+    ordered = sorted(
+        seen.values(), key=lambda s: (s.published_on or date.min, s.pk), reverse=True
+    )
+    return [
+        {
+            "title": s.title,
+            "publisher": s.publisher,
+            "url": reverse("sources:detail", args=[s.pk]),
+        }
+        for s in ordered
+    ]
+
+
+def _chart(chart_id, title, description, spec, headers, rows, figures=()):
+    return {
+        "id": chart_id,
+        "title": title,
+        "description": description,
+        "spec": spec,
+        "headers": headers,
+        "rows": rows,
+        "sources": _sources(figures),
+    }
+
+
+def _table(figures, scope=None):
+    return [
+        [
+            *([scope(f)] if scope else []),
+            f.metric.name,
+            f.as_of_display,
+            f.period_display,
+            f.display_value,
+            f.source.title,
+        ]
+        for f in figures
+    ]
+
+
+_TABLE = ["Metric", "As of", "Period", "Value", "Source"]
+
+
+def _calendar(figure, months):
+    start, end = figure.period_start, figure.as_of
+    return (
+        start is not None
+        and start.day == 1
+        and (end.year - start.year) * 12 + end.month - start.month + 1 == months
+        and (end + timedelta(days=1)).day == 1
+    )
+
+
+def _freight():
+    figures = list(
+        Observation.objects.published()
+        .filter(
+            project__slug=FREIGHT_PROJECT,
+            metric__key="freight_trips",
+            period__in=[Observation.Period.YEAR, Observation.Period.CUMULATIVE],
+        )
+        .exclude(as_of=None)
+        .with_related()
+        .chronological()
+    )
+    yearly = _one_per(
+        [f for f in figures if f.period == "year" and _calendar(f, 12)],
+        key=lambda f: f.as_of,
+    )
+    cumulative = _one_per(
+        [f for f in figures if f.period == "cumulative"], key=lambda f: f.as_of
+    )
+    return _chart(
+        "freight",
+        "China-Europe Railway Express trips",
+        "Bars: trips run in each calendar year. Line: cumulative trips since 2011. "
+        "A triangle marks a lower bound (“more than”), a hollow marker an "
+        "approximate figure.",
+        charts.freight_chart(
+            [_point(f) for f in yearly], [_point(f) for f in cumulative]
+        ),
+        _TABLE,
+        _table([*yearly, *cumulative]),
+        [*yearly, *cumulative],
+    )
+
+
+def _partners():
+    figures = list(
+        Observation.objects.published()
+        .initiative_wide()
+        .of_metric(*PARTNER_SERIES)
+        .filter(period=Observation.Period.CUMULATIVE)
+        .exclude(as_of=None)
+        .with_related()
+        .chronological()
+    )
+    series = []
+    for key in PARTNER_SERIES:
+        points = _one_per(
+            [f for f in figures if f.metric.key == key], key=lambda f: f.as_of
+        )
+        if points:
+            series.append(
+                {"name": points[0].metric.name, "points": map(_point, points)}
+            )
+    series = [{**s, "points": list(s["points"])} for s in series]
+    events = _membership_events()
+    return _chart(
+        "partners",
+        "Partner countries and organisations, as reported",
+        "Officially reported counts. Green ticks along the bottom: agreements "
+        "signed in this record; red crosses: withdrawals (Italy 2023, Panama "
+        "2025). A triangle marks a lower bound (“150+”).",
+        charts.series_chart(
+            "Partners over time (reported counts)", "Partners", series, events=events
+        ),
+        _TABLE,
+        _table(figures),
+        figures,
+    )
+
+
+def _membership_events():
+    """Each country's first agreement (it joined) and its withdrawals."""
+    rows = (
+        PartnerAgreement.objects.filter(country__isnull=False)
+        .order_by("country_id", F("signed_on").asc(nulls_last=True), "pk")
+        .values(
+            "signed_on", "ended_on", "status", "country_id", "country__name", "title"
+        )
+    )
+    events = []
+    joined = set()
+    for row in rows:
+        if row["signed_on"] and row["country_id"] not in joined:
+            joined.add(row["country_id"])
+            events.append(
+                {
+                    "x": row["signed_on"].isoformat(),
+                    "label": f"{row['country__name']}: {row['title']}",
+                    "kind": "join",
+                }
+            )
+        if row["status"] == PartnerAgreement.Status.WITHDRAWN and row["ended_on"]:
+            events.append(
+                {
+                    "x": row["ended_on"].isoformat(),
+                    "label": f"{row['country__name']} withdraws",
+                    "kind": "withdrawal",
+                }
+            )
+    return sorted(events, key=lambda event: event["x"])
+
+
+def _money():
+    figures = [
+        f
+        for f in Observation.objects.published()
+        .initiative_wide()
+        .of_metric(*MONEY_SERIES)
+        .filter(period__in=[Observation.Period.YEAR, Observation.Period.HALF_YEAR])
+        .exclude(as_of=None)
+        .with_related()
+        .chronological()
+        if _calendar(f, 12 if f.period == "year" else 6)
+    ]
+    chosen = _one_per(figures, key=lambda f: (f.as_of, f.metric.sort_order))
+    label = {
+        f.pk: (
+            str(f.as_of.year)
+            if f.period == "year"
+            else f"H{1 if f.as_of.month == 6 else 2} {f.as_of.year}"
+        )
+        for f in chosen
+    }
+    categories = list(dict.fromkeys(label[f.pk] for f in chosen))
+    series = []
+    for key in MONEY_SERIES:
+        mine = [f for f in chosen if f.metric.key == key]
+        if mine:
+            series.append(
+                {
+                    "name": mine[0].metric.name,
+                    "values": {
+                        label[f.pk]: (float(f.value), f.display_value) for f in mine
+                    },
+                }
+            )
+    return _chart(
+        "investment",
+        "BRI engagement and investment per year and half-year",
+        "US dollars per calendar year or half-year. Engagement is investment "
+        "plus construction contracts (Griffith Asia Institute / GFDC); "
+        "investment figures follow each source's own definition (see the "
+        "table). Where sources revise a figure, the latest is shown.",
+        charts.grouped_bars("BRI engagement and investment", "US$", categories, series),
+        ["Period", *_TABLE],
+        [[label[f.pk], *row] for f, row in zip(chosen, _table(chosen), strict=True)],
+        chosen,
+    )
+
+
+def _passengers():
+    figures = list(
+        Observation.objects.published()
+        .filter(
+            project__is_signature=True,
+            project__sector=Project.Sector.RAILWAY,
+            metric__key="passengers",
+            period=Observation.Period.CUMULATIVE,
+        )
+        .exclude(as_of=None)
+        .with_related()
+        .chronological()
+    )
+    by_project = defaultdict(list)
+    for figure in figures:
+        by_project[figure.project.name].append(figure)
+    series = [
+        {
+            "name": name,
+            "points": [_point(f) for f in _one_per(group, key=lambda f: f.as_of)],
+        }
+        for name, group in sorted(by_project.items())
+    ]
+    return _chart(
+        "passengers",
+        "Passengers carried by the signature railways",
+        "Cumulative passengers since each line opened, one line per railway. "
+        "A triangle marks a lower bound (“more than 10 million”), a hollow "
+        "marker an approximate figure.",
+        charts.series_chart("Passengers carried (cumulative)", "Passengers", series),
+        ["Railway", *_TABLE],
+        _table(figures, scope=lambda f: f.project.name),
+        figures,
+    )
+
+
+def _map():
+    rows = list(Country.objects.map_rows())
+    return _chart(
+        "partner-map",
+        "Partner status by country",
+        "From the agreements recorded here: partner (an agreement in force), "
+        "withdrawn, or no agreement in force recorded.",
+        partner_status_map(rows),
+        ["Country", "ISO3", "Status"],
+        [[r["name"], r["iso3"], r["partner_status"]] for r in rows],
+    )
+
+
+def _projects_by(field, title, labels):
+    rows = [
+        (labels.get(row[field], row[field]), row["count"])
+        for row in Project.objects.values(field).annotate(count=Count("pk"))
+    ]
+    return _chart(
+        f"projects-by-{field}",
+        title,
+        f"Projects and programmes tracked here, by {field}.",
+        charts.count_bars(title, rows),
+        [field.capitalize(), "Projects"],
+        sorted(rows, key=lambda row: (-row[1], row[0])),
+    )

@@ -1,0 +1,31 @@
+"""The managers' dashboard, its charts' CSV downloads and embeddable views."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.clickjacking import xframe_options_exempt
+
+from bri_tracker.exports import stream_csv
+from dashboard.data import dashboard_data, dashboard_html
+
+
+def dashboard(request):
+    return render(request, "dashboard/dashboard.html", {"content": dashboard_html()})
+
+
+def chart_csv(request, chart):
+    found = _chart(chart)
+    rows = (dict(zip(found["headers"], row, strict=True)) for row in found["rows"])
+    return stream_csv(rows, columns=found["headers"], filename=f"bri-{chart}")
+
+
+@xframe_options_exempt
+def chart_embed(request, chart):
+    """One chart with no site chrome, for an iframe on another page."""
+    return render(request, "dashboard/embed.html", {"chart": _chart(chart)})
+
+
+def _chart(chart):
+    try:
+        return dashboard_data()["charts"][chart]
+    except KeyError:
+        raise Http404(f"There is no chart “{chart}”.") from None

@@ -1,0 +1,42 @@
+"""Public URL maps, one per namespace: projects, countries, agreements, sources."""
+
+from django.urls import path
+
+from explorer.feeds import CountryFiguresFeed, ProjectFiguresFeed
+from explorer.views import agreements, countries, figures, projects, sources
+
+EXPORT = "export.<str:fmt>"
+
+project_patterns = [
+    path("", projects.project_list, name="list"),
+    path(EXPORT, projects.project_list_export, name="export"),
+    path("<slug:slug>/", projects.project_detail, name="detail"),
+    path(f"<slug:slug>/{EXPORT}", projects.project_detail_export, name="detail_export"),
+    path("<slug:slug>/feed/", ProjectFiguresFeed(), name="feed"),
+    path("<slug:slug>/history/", projects.project_history, name="history"),
+]
+
+figure_patterns = [
+    path("", figures.figure_list, name="list"),
+    path(EXPORT, figures.figure_list_export, name="export"),
+    path("<int:pk>/", figures.figure_detail, name="detail"),
+]
+
+country_patterns = [
+    path("", countries.country_list, name="list"),
+    path(EXPORT, countries.country_list_export, name="export"),
+    path("<str:iso3>/", countries.country_detail, name="detail"),
+    path(f"<str:iso3>/{EXPORT}", countries.country_detail_export, name="detail_export"),
+    path("<str:iso3>/feed/", CountryFiguresFeed(), name="feed"),
+]
+
+agreement_patterns = [
+    path("", agreements.agreement_list, name="list"),
+    path(EXPORT, agreements.agreement_list_export, name="export"),
+]
+
+source_patterns = [
+    path("", sources.source_list, name="list"),
+    path(EXPORT, sources.source_list_export, name="export"),
+    path("<int:pk>/", sources.source_detail, name="detail"),
+]

@@ -1,0 +1,75 @@
+from django.shortcuts import render
+from django.utils import timezone
+
+from bri_tracker.pagination import CachedCountPaginator
+from countries.models import PartnerAgreement
+from explorer import partner_charts as charts
+from explorer.exports import AGREEMENT_EXPORT, export
+from explorer.filters import PartnerAgreementFilter
+from projects.models import Observation
+
+PAGE_SIZE = 50
+# Official counts the recorded agreements are compared with.
+REPORTED_METRICS = ("partner_countries", "partners")
+
+
+def agreement_list(request):
+    filterset, agreements = _filtered(request)
+    page_obj = CachedCountPaginator(agreements.with_related(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    steps = charts.cumulative_partners(PartnerAgreement.objects.timeline_rows())
+    reported = _reported_rows()
+    today = timezone.localdate()
+    return render(
+        request,
+        "explorer/agreement_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page_obj,
+            "agreements": page_obj.object_list,
+            "chart": charts.cumulative_partners_chart(steps, reported, today=today),
+            "chart_table": charts.cumulative_partners_table(steps, reported),
+            "chart_headers": charts.PARTNERS_TABLE_HEADERS,
+        },
+    )
+
+
+def agreement_list_export(request, fmt):
+    _, agreements = _filtered(request)
+    return export(
+        request, fmt, agreements, spec=AGREEMENT_EXPORT, filename="bri-agreements"
+    )
+
+
+def _filtered(request):
+    filterset = PartnerAgreementFilter(
+        request.GET, queryset=PartnerAgreement.objects.chronological()
+    )
+    agreements = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return filterset, agreements
+
+
+def _reported_rows():
+    """Initiative-wide cumulative partner counts as plain rows for
+    countries.charts, labelled in the site's notation ("150+")."""
+    figures = (
+        Observation.objects.published()
+        .initiative_wide()
+        .of_metric(*REPORTED_METRICS)
+        .filter(period=Observation.Period.CUMULATIVE)
+        .with_related()
+        .chronological()
+    )
+    return [
+        {
+            "series": figure.metric.name,
+            "as_of": figure.as_of,
+            "as_of_display": figure.as_of_display,
+            "value": figure.value,
+            "qualifier": figure.qualifier,
+            "label": figure.display_value,
+            "source": figure.source.title,
+        }
+        for figure in figures
+    ]

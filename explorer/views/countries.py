@@ -1,0 +1,86 @@
+from django.db.models import Count, F, Sum
+from django.shortcuts import get_object_or_404, redirect, render
+
+from bri_tracker.pagination import CachedCountPaginator
+from countries.models import Country
+from explorer import partner_charts as charts
+from explorer.consensus import compare_sources
+from explorer.exports import COUNTRY_EXPORT, export, figure_export
+from explorer.filters import CountryFilter
+from projects.counts import countries_with_project_count
+from projects.models import Observation
+
+PAGE_SIZE = 50
+# A country page shows its newest figures and first projects; the figure
+# and project lists, filtered by the country, have them all.
+SHOWN_FIGURES = 100
+SHOWN_PROJECTS = 100
+SHOWN_AGREEMENTS = 50
+
+
+def country_list(request):
+    filterset, countries = _filtered(request)
+    page_obj = CachedCountPaginator(countries.with_agreements(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "explorer/country_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page_obj,
+            "countries": page_obj.object_list,
+            "map": charts.partner_status_map(Country.objects.map_rows()),
+        },
+    )
+
+
+def country_list_export(request, fmt):
+    _, countries = _filtered(request)
+    return export(
+        request, fmt, countries, spec=COUNTRY_EXPORT, filename="bri-countries"
+    )
+
+
+def country_detail(request, iso3):
+    country = get_object_or_404(
+        Country.objects.with_partner_status(), iso3=iso3.upper()
+    )
+    if iso3 != country.iso3:
+        return redirect("countries:detail", iso3=country.iso3, permanent=True)
+    agreements = country.agreements.select_related("source").chronological()
+    figures = Observation.objects.published().for_country(country)
+    newest = figures.with_related().order_by(F("as_of").desc(nulls_last=True), "-pk")
+    shown = sorted(
+        newest[:SHOWN_FIGURES], key=lambda f: (f.as_of is None, f.as_of, f.pk)
+    )
+    milestones = country.milestones.select_related("project", "source")
+    projects = country.projects.order_by("name", "pk")
+    # Published figures, from the projects' stored counts.
+    totals = projects.aggregate(projects=Count("pk"), figures=Sum("figure_count"))
+    return render(
+        request,
+        "explorer/country_detail.html",
+        {
+            "country": country,
+            "agreements": list(agreements[:SHOWN_AGREEMENTS]),
+            "projects": projects[:SHOWN_PROJECTS],
+            "totals": totals,
+            "figures": shown,
+            "conflicts": compare_sources(shown),
+            "milestones": milestones.order_by(F("date").asc(nulls_last=True), "pk"),
+        },
+    )
+
+
+def country_detail_export(request, iso3, fmt):
+    country = get_object_or_404(Country, iso3=iso3.upper())
+    figures = Observation.objects.published().for_country(country).chronological()
+    return figure_export(request, fmt, figures, filename=f"bri-{country.iso3}-figures")
+
+
+def _filtered(request):
+    countries = countries_with_project_count(Country.objects.for_list())
+    filterset = CountryFilter(request.GET, queryset=countries)
+    countries = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return filterset, countries

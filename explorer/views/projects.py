@@ -1,0 +1,103 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from django.db.models import F
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from bri_tracker.exports import stream_export
+from bri_tracker.pagination import CachedCountPaginator
+from explorer import charts
+from explorer.consensus import compare_sources
+from explorer.exports import PROJECT_EXPORT, columns_of, figure_export, project_rows
+from explorer.filters import ProjectFilter
+from explorer.history import change_log
+from projects.models import Project
+
+PAGE_SIZE = 25
+STALE_AFTER = timedelta(days=365)
+
+
+def _filtered(request):
+    filterset = ProjectFilter(
+        request.GET,
+        queryset=Project.objects.order_by("name", "pk"),
+    )
+    projects = filterset.qs if filterset.is_valid() else Project.objects.none()
+    return filterset, projects
+
+
+def project_list(request):
+    filterset, projects = _filtered(request)
+    page = CachedCountPaginator(projects.with_countries(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "explorer/project_list.html",
+        {"filter": filterset, "page_obj": page, "projects": page.object_list},
+    )
+
+
+def project_list_export(request, fmt):
+    _, projects = _filtered(request)
+    return stream_export(
+        fmt,
+        project_rows(projects.with_countries()),
+        columns=columns_of(PROJECT_EXPORT),
+        filename="bri-projects",
+    )
+
+
+def project_detail(request, slug):
+    project = get_object_or_404(Project.objects.with_countries(), slug=slug)
+    figures = list(project.observations.published().with_related().chronological())
+    latest = max((f.as_of for f in figures if f.as_of), default=None)
+    return render(
+        request,
+        "explorer/project_detail.html",
+        {
+            "project": project,
+            "figures": figures,
+            "conflicts": compare_sources(figures),
+            "charts": _metric_charts(figures),
+            "milestones": project.milestones.select_related("source").order_by(
+                F("date").asc(nulls_last=True), "pk"
+            ),
+            "metric_table_headers": charts.METRIC_TABLE_HEADERS,
+            "latest": latest,
+            "stale": latest is not None and latest < timezone.localdate() - STALE_AFTER,
+        },
+    )
+
+
+def project_history(request, slug):
+    project = get_object_or_404(Project, slug=slug)
+    return render(
+        request,
+        "explorer/project_history.html",
+        {"project": project, "entries": change_log(project)},
+    )
+
+
+def project_detail_export(request, slug, fmt):
+    project = get_object_or_404(Project, slug=slug)
+    figures = project.observations.published().chronological()
+    return figure_export(request, fmt, figures, filename=f"bri-{project.slug}-figures")
+
+
+def _metric_charts(figures):
+    """One chart per metric with dated figures, in the metrics' order."""
+    by_metric = defaultdict(list)
+    for figure in sorted(figures, key=lambda f: (f.metric.sort_order, f.metric_id)):
+        by_metric[figure.metric].append(figure)
+    return [
+        {
+            "id": f"chart-{metric.key}",
+            "metric": metric,
+            "spec": charts.metric_chart(metric, group),
+            "table": charts.metric_table(group),
+        }
+        for metric, group in by_metric.items()
+        if any(figure.as_of for figure in group)
+    ]

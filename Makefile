@@ -25,13 +25,12 @@ run: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The pre-commit hooks (.pre-commit-config.yaml): ruff, django-upgrade, djade,
+# djhtml and file checks; they fix what they can. CI runs the same.
 lint: install
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pre-commit run --all-files
 
-format: install
-	$(VENV)/bin/ruff check --fix .
-	$(VENV)/bin/ruff format .
+format: lint
 
 # Regenerate fixtures/countries.json from pycountry and country_converter.
 countries: install

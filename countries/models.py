@@ -16,8 +16,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from simple_history.models import HistoricalRecords
 
+from bri_tracker.audit import AuditedModel
 from sources.dates import DatePrecision, format_partial_date
 from sources.validators import validate_quote
 
@@ -195,7 +195,7 @@ class PartnerAgreementQuerySet(models.QuerySet):
         )
 
 
-class PartnerAgreement(models.Model):
+class PartnerAgreement(AuditedModel):
     """A cooperation document signed with China by one country or organisation."""
 
     Kind = PartnerAgreementKind
@@ -235,10 +235,6 @@ class PartnerAgreement(models.Model):
     )
     quote = models.TextField(blank=True)
     note = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = PartnerAgreementQuerySet.as_manager()
 
@@ -265,7 +261,8 @@ class PartnerAgreement(models.Model):
                 name="agreement_precision_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(status="in_force") | Q(ended_on__isnull=True),
+                condition=~Q(status=PartnerAgreementStatus.IN_FORCE)
+                | Q(ended_on__isnull=True),
                 name="agreement_in_force_has_no_end",
             ),
             models.CheckConstraint(

@@ -43,7 +43,7 @@ def sparkline(points):
     }
 
 
-def freight_chart(yearly, cumulative):
+def freight_chart(title, yearly, cumulative):
     """Trips per calendar year as bars, cumulative milestones as a line on a
     second axis. Rows: {"x" (ISO date), "label", "value", "qualifier"}."""
     return {
@@ -76,7 +76,7 @@ def freight_chart(yearly, cumulative):
             },
         ],
         "layout": _base_layout(
-            "China-Europe Railway Express: trips per year and cumulative",
+            title,
             "Trips per year",
             xaxis={"type": "category", "title": {"text": "Year"}},
             xaxis2={"type": "date", "overlaying": "x", "visible": False},

@@ -4,7 +4,7 @@ number of queries and cached until the data changes."""
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -19,10 +19,13 @@ from projects.models import DashboardCard, Observation, Project
 from sources.dates import DatePrecision, format_partial_date
 
 STALE_AFTER = timedelta(days=365)
-# The freight chart of issue #4 follows this service.
-FREIGHT_PROJECT = "china-europe-railway-express"
+Period = Observation.Period
+Qualifier = Observation.Qualifier
+FREIGHT_METRIC = "freight_trips"
+PASSENGERS_METRIC = "passengers"
 PARTNER_SERIES = ["partner_countries", "partners", "partner_organizations"]
-MONEY_SERIES = ["engagement_usd", "construction_usd", "investment_usd"]
+ENGAGEMENT_METRIC = "engagement_usd"
+MONEY_SERIES = [ENGAGEMENT_METRIC, "construction_usd", "investment_usd"]
 
 
 def dashboard_data():
@@ -139,11 +142,17 @@ def _change(latest, previous):
         previous.value, previous.metric, previous.qualifier, unit=False
     )
     # Dated to the month at most: "in Mar 2024".
-    precision = DatePrecision.YEAR if previous.as_of_precision == "year" else "month"
+    precision = (
+        DatePrecision.YEAR
+        if previous.as_of_precision == DatePrecision.YEAR
+        else DatePrecision.MONTH
+    )
     when = format_partial_date(previous.as_of, precision)
     rises = latest.value > previous.value
     if latest.qualifier != previous.qualifier and not (
-        latest.qualifier == "more_than" and rises and previous.qualifier == "exact"
+        latest.qualifier == Qualifier.MORE_THAN
+        and rises
+        and previous.qualifier == Qualifier.EXACT
     ):
         # "200+" after "205" is no decline: bounds compare only one way.
         return f"previously {before} in {when}"
@@ -252,33 +261,58 @@ def _calendar(figure, months):
     )
 
 
+def _busiest_freight_service():
+    """A subquery: the service the freight chart follows, the one with the
+    most published freight-trip figures (the China-Europe Railway Express in
+    the seed)."""
+    return Subquery(
+        Observation.objects.published()
+        .of_metric(FREIGHT_METRIC)
+        .exclude(project=None)
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "project")
+        .values("project")[:1]
+    )
+
+
 def _freight():
     figures = list(
         Observation.objects.published()
+        .of_metric(FREIGHT_METRIC)
         .filter(
-            project__slug=FREIGHT_PROJECT,
-            metric__key="freight_trips",
-            period__in=[Observation.Period.YEAR, Observation.Period.CUMULATIVE],
+            project=_busiest_freight_service(),
+            period__in=[Period.YEAR, Period.CUMULATIVE],
         )
         .exclude(as_of=None)
         .with_related()
         .chronological()
     )
+    project = figures[0].project if figures else None
     yearly = _one_per(
-        [f for f in figures if f.period == "year" and _calendar(f, 12)],
+        [f for f in figures if f.period == Period.YEAR and _calendar(f, 12)],
         key=lambda f: f.as_of,
     )
     cumulative = _one_per(
-        [f for f in figures if f.period == "cumulative"], key=lambda f: f.as_of
+        [f for f in figures if f.period == Period.CUMULATIVE], key=lambda f: f.as_of
+    )
+    name = project.name if project else "Freight services"
+    since = (
+        f"since the service opened in {project.opened_on.year}"
+        if project and project.opened_on
+        else "since the first recorded run"
     )
     return _chart(
         "freight",
-        "China-Europe Railway Express trips",
-        "Bars: trips run in each calendar year. Line: cumulative trips since 2011. "
+        f"{name} trips",
+        f"Bars: trips run in each calendar year. Line: cumulative trips {since}. "
         "A triangle marks a lower bound (“more than”), a hollow marker an "
         "approximate figure.",
         charts.freight_chart(
-            [_point(f) for f in yearly], [_point(f) for f in cumulative]
+            f"{name}: trips per year and cumulative",
+            [_point(f) for f in yearly],
+            [_point(f) for f in cumulative],
         ),
         _TABLE,
         _table([*yearly, *cumulative]),
@@ -307,12 +341,20 @@ def _partners():
             )
     series = [{**s, "points": list(s["points"])} for s in series]
     events = _membership_events()
+    withdrawals = [
+        f"{event['partner']} {event['x'][:4]}"
+        for event in events
+        if event["kind"] == "withdrawal"
+    ]
+    crosses = (
+        f"; red crosses: withdrawals ({', '.join(withdrawals)})" if withdrawals else ""
+    )
     return _chart(
         "partners",
         "Partner countries and organisations, as reported",
         "Officially reported counts. Green ticks along the bottom: agreements "
-        "signed in this record; red crosses: withdrawals (Italy 2023, Panama "
-        "2025). A triangle marks a lower bound (“150+”).",
+        f"signed in this record{crosses}. A triangle marks a lower bound "
+        "(“150+”).",
         charts.series_chart(
             "Partners over time (reported counts)", "Partners", series, events=events
         ),
@@ -349,6 +391,7 @@ def _membership_events():
                     "x": row["ended_on"].isoformat(),
                     "label": f"{row['country__name']} withdraws",
                     "kind": "withdrawal",
+                    "partner": row["country__name"],
                 }
             )
     return sorted(events, key=lambda event: event["x"])
@@ -364,13 +407,13 @@ def _money():
         .exclude(as_of=None)
         .with_related()
         .chronological()
-        if _calendar(f, 12 if f.period == "year" else 6)
+        if _calendar(f, 12 if f.period == Period.YEAR else 6)
     ]
     chosen = _one_per(figures, key=lambda f: (f.as_of, f.metric.sort_order))
     label = {
         f.pk: (
             str(f.as_of.year)
-            if f.period == "year"
+            if f.period == Period.YEAR
             else f"H{1 if f.as_of.month == 6 else 2} {f.as_of.year}"
         )
         for f in chosen
@@ -388,13 +431,23 @@ def _money():
                     },
                 }
             )
+    engagement_by = sorted(
+        {
+            f.source.publisher
+            for f in chosen
+            if f.metric.key == ENGAGEMENT_METRIC and f.source.publisher
+        }
+    )
+    reported_by = (
+        f" (as reported by {' / '.join(engagement_by)})" if engagement_by else ""
+    )
     return _chart(
         "investment",
         "BRI engagement and investment per year and half-year",
         "US dollars per calendar year or half-year. Engagement is investment "
-        "plus construction contracts (Griffith Asia Institute / GFDC); "
-        "investment figures follow each source's own definition (see the "
-        "table). Where sources revise a figure, the latest is shown.",
+        f"plus construction contracts{reported_by}; investment figures follow "
+        "each source's own definition (see the table). Where sources revise a "
+        "figure, the latest is shown.",
         charts.grouped_bars("BRI engagement and investment", "US$", categories, series),
         ["Period", *_TABLE],
         [[label[f.pk], *row] for f, row in zip(chosen, _table(chosen), strict=True)],
@@ -408,7 +461,7 @@ def _passengers():
         .filter(
             project__is_signature=True,
             project__sector=Project.Sector.RAILWAY,
-            metric__key="passengers",
+            metric__key=PASSENGERS_METRIC,
             period=Observation.Period.CUMULATIVE,
         )
         .exclude(as_of=None)

@@ -19,7 +19,9 @@ def change_log(project, *, limit=200):
         what=lambda record: "Project facts",
     )
     figures = (
-        Observation.history.filter(project_id=project.pk, status="published")
+        Observation.history.filter(
+            project_id=project.pk, status=Observation.Status.PUBLISHED
+        )
         .select_related("metric", "project", "source")
         .order_by("id", "history_date", "history_id")
     )

@@ -2,13 +2,15 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from projects.choices import ObservationQualifier as Qualifier
+
 _SCALES = [
     (Decimal(10) ** 12, "T"),
     (Decimal(10) ** 9, "B"),
     (Decimal(10) ** 6, "M"),
     (Decimal(10) ** 3, "K"),
 ]
-_APPROXIMATE = {"about", "nearly"}
+_APPROXIMATE = {Qualifier.ABOUT, Qualifier.NEARLY}
 
 
 def compact_number(value):
@@ -36,14 +38,14 @@ def humanize_figure(value, metric, qualifier, *, unit=True):
     number = compact_number(value)
     if metric is not None and metric.is_currency:
         number = f"US${number}"
-    if qualifier == "more_than":
+    if qualifier == Qualifier.MORE_THAN:
         number = f"{number}+"
     elif qualifier in _APPROXIMATE:
         number = f"~{number}"
-    elif qualifier == "up_to":
+    elif qualifier == Qualifier.UP_TO:
         number = f"≤{number}"
     shown_unit = unit and metric is not None and metric.unit
     text = f"{number} {metric.unit}" if shown_unit else number
-    if qualifier == "projected":
+    if qualifier == Qualifier.PROJECTED:
         text = f"{text} (projected)"
     return text

@@ -1,8 +1,6 @@
 """From a press release to reviewed figures: store the release, propose its
 figures as candidates, and record each editor's decision."""
 
-from decimal import Decimal
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,20 +42,11 @@ def _figures(source, published_on):
 
 
 def _candidate(source, figure):
-    guess = figure.to_json()
-    return FigureCandidate(
+    return FigureCandidate.from_extracted(
+        figure,
         source=source,
-        extracted=guess,
         metric=Metric.objects.get(key=figure.metric),
         project=Project.objects.filter(name=figure.project).first(),
-        value=Decimal(str(figure.value)),
-        qualifier=figure.qualifier,
-        period=figure.period,
-        period_start=figure.period_start,
-        as_of=figure.as_of,
-        change_percent=figure.change_percent,
-        quote=figure.quote,
-        confidence=figure.confidence,
     )
 
 
@@ -65,19 +54,7 @@ def candidate_accept(candidate, *, user, status=Observation.Status.DRAFT):
     """Turn a candidate, as the editor left it, into an Observation quoting
     its source. Raises ValidationError with the models' reasons."""
     with transaction.atomic():
-        observation = Observation(
-            metric=candidate.metric,
-            project=candidate.project,
-            value=candidate.value,
-            qualifier=candidate.qualifier,
-            period=candidate.period,
-            period_start=candidate.period_start,
-            as_of=candidate.as_of,
-            change_percent=candidate.change_percent,
-            source=candidate.source,
-            quote=candidate.quote,
-            status=status,
-        )
+        observation = candidate.as_observation(status=status)
         observation._history_user = user
         observation.full_clean()
         observation.save()

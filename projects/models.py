@@ -7,18 +7,24 @@ from django.db import connection, models
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from bri_tracker.audit import AuditedModel
+from projects.choices import (
+    CandidateDecision,
+    MetricAggregation,
+    MilestoneKind,
+    ObservationConfidence,
+    ObservationPeriod,
+    ObservationQualifier,
+    ObservationStatus,
+    ProjectKind,
+    ProjectSector,
+    ProjectStatus,
+)
 from projects.formatting import compact_number, humanize_figure
 from sources.dates import DatePrecision, format_partial_date
 from sources.periods import period_problem, period_start_for
 from sources.validators import validate_quote
-
-
-class MetricAggregation(models.TextChoices):
-    CUMULATIVE = "cumulative", "Cumulative count (grows over time)"
-    FLOW = "flow", "Flow per period"
-    STOCK = "stock", "Stock or level at a date"
 
 
 class Metric(models.Model):
@@ -123,34 +129,7 @@ class ProjectQuerySet(models.QuerySet):
         ).filter(Q(search_document=query) | substring)
 
 
-class ProjectKind(models.TextChoices):
-    PROJECT = "project", "Project"
-    PROGRAMME = "programme", "Programme"
-    SERVICE = "service", "Corridor or service"
-
-
-class ProjectSector(models.TextChoices):
-    RAILWAY = "railway", "Railway"
-    RAIL_FREIGHT = "rail_freight", "Rail freight service"
-    PORT = "port", "Port"
-    ENERGY = "energy", "Energy"
-    INDUSTRIAL_PARK = "industrial_park", "Industrial park"
-    EDUCATION = "education", "Education and training"
-    AGRICULTURE = "agriculture", "Agriculture"
-    MULTI_SECTOR = "multi_sector", "Multi-sector corridor"
-    OTHER = "other", "Other"
-
-
-class ProjectStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    UNDER_CONSTRUCTION = "under_construction", "Under construction"
-    OPERATIONAL = "operational", "Operational"
-    COMPLETED = "completed", "Completed"
-    SUSPENDED = "suspended", "Suspended"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-class Project(models.Model):
+class Project(AuditedModel):
     """A project, a programme or a service that figures are reported for."""
 
     Kind = ProjectKind
@@ -221,17 +200,8 @@ class Project(models.Model):
     )
     # Filled by a PostgreSQL trigger (migration 0007); empty elsewhere.
     search_document = SearchVectorField(null=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(
-        excluded_fields=[
-            "updated_at",
-            "figure_count",
-            "latest_as_of",
-            "search_document",
-        ]
-    )
+
+    history_excluded_fields = ("figure_count", "latest_as_of", "search_document")
 
     objects = ProjectQuerySet.as_manager()
 
@@ -312,14 +282,7 @@ class Project(models.Model):
         return format_partial_date(self.opened_on, self.opened_on_precision)
 
 
-class MilestoneKind(models.TextChoices):
-    CONSTRUCTION_START = "construction_start", "Construction started"
-    OPENING = "opening", "Opened"
-    EVENT = "event", "Event"
-    MEMBERSHIP = "membership", "Membership event"
-
-
-class Milestone(models.Model):
+class Milestone(AuditedModel):
     """A dated event of a project, a partner, or the initiative as a whole."""
 
     Kind = MilestoneKind
@@ -355,10 +318,6 @@ class Milestone(models.Model):
         related_name="milestones",
     )
     quote = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["date", "pk"]
@@ -387,40 +346,13 @@ class Milestone(models.Model):
         return format_partial_date(self.date, self.date_precision)
 
 
-class ObservationQualifier(models.TextChoices):
-    EXACT = "exact", "Exact"
-    MORE_THAN = "more_than", "More than"
-    NEARLY = "nearly", "Nearly"
-    ABOUT = "about", "About"
-    UP_TO = "up_to", "Up to"
-    PROJECTED = "projected", "Projected"
-
-
-class ObservationPeriod(models.TextChoices):
-    CUMULATIVE = "cumulative", "Cumulative to date"
-    YEAR = "year", "Year"
-    HALF_YEAR = "half_year", "Half-year"
-    QUARTER = "quarter", "Quarter"
-    MONTH = "month", "Month"
-    YEAR_TO_DATE = "year_to_date", "Year to date"
-    DAY = "day", "Single day"
-    SPAN = "span", "Stated span (period start to as-of)"
-    POINT = "point", "At a point in time"
-
-
-class ObservationConfidence(models.TextChoices):
-    HIGH = "high", "High"
-    MEDIUM = "medium", "Medium"
-    LOW = "low", "Low"
-
-
 class ObservationQuerySet(models.QuerySet):
     def published(self):
         """What the public pages and the dashboard show."""
-        return self.filter(status="published")
+        return self.filter(status=ObservationStatus.PUBLISHED)
 
     def drafts(self):
-        return self.filter(status="draft")
+        return self.filter(status=ObservationStatus.DRAFT)
 
     def with_related(self):
         """Everything a figure row shows: metric, project, source."""
@@ -440,12 +372,59 @@ class ObservationQuerySet(models.QuerySet):
         return self.order_by(F("as_of").asc(nulls_last=True), "pk")
 
 
-class ObservationStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+class FigureFields(models.Model):
+    """What a figure states, shared by a recorded figure (Observation) and a
+    proposed one (FigureCandidate): the one definition of these fields, which
+    the import resource and the candidate's conversion also read."""
+
+    metric = models.ForeignKey(
+        Metric, on_delete=models.PROTECT, related_name="%(class)ss"
+    )
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(class)ss",
+        help_text="Empty for initiative-wide figures.",
+    )
+    value = models.DecimalField(max_digits=22, decimal_places=4)
+    qualifier = models.CharField(
+        max_length=10,
+        choices=ObservationQualifier.choices,
+        default=ObservationQualifier.EXACT,
+    )
+    period = models.CharField(
+        max_length=15,
+        choices=ObservationPeriod.choices,
+        default=ObservationPeriod.CUMULATIVE,
+    )
+    period_start = models.DateField(null=True, blank=True)
+    as_of = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day the figure covers; empty when the source gives none.",
+    )
+    change_percent = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Year-on-year change as the source states it.",
+    )
+    quote = models.TextField(
+        blank=True, help_text="The exact words of the source that state the figure."
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        return [field.name for field in FigureFields._meta.fields]
 
 
-class Observation(models.Model):
+class Observation(FigureFields, AuditedModel):
     """One figure as one source states it: value, qualifier, dates and quote."""
 
     Qualifier = ObservationQualifier
@@ -456,45 +435,11 @@ class Observation(models.Model):
 
     Status = ObservationStatus
 
-    metric = models.ForeignKey(
-        Metric, on_delete=models.PROTECT, related_name="observations"
-    )
-    project = models.ForeignKey(
-        Project,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="observations",
-        help_text="Empty for initiative-wide figures.",
-    )
-    value = models.DecimalField(max_digits=22, decimal_places=4)
-    qualifier = models.CharField(
-        max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT
-    )
-    period = models.CharField(
-        max_length=15, choices=Period.choices, default=Period.CUMULATIVE
-    )
-    period_start = models.DateField(null=True, blank=True)
-    as_of = models.DateField(
-        null=True,
-        blank=True,
-        help_text="The last day the figure covers; empty when the source gives none.",
-    )
     as_of_precision = models.CharField(
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
-    change_percent = models.DecimalField(
-        max_digits=8,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        help_text="Year-on-year change as the source states it.",
-    )
     source = models.ForeignKey(
         "sources.Source", on_delete=models.PROTECT, related_name="observations"
-    )
-    quote = models.TextField(
-        blank=True, help_text="The exact words of the source that state the figure."
     )
     counted = models.CharField(
         max_length=200, blank=True, help_text="What exactly is counted, if narrower."
@@ -512,10 +457,6 @@ class Observation(models.Model):
         default=False,
         help_text="Tick to keep a value that is unusually large for its metric.",
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = ObservationQuerySet.as_manager()
 
@@ -529,39 +470,39 @@ class Observation(models.Model):
                 F("as_of").desc(nulls_last=True),
                 F("id").desc(),
                 name="figure_as_of_desc",
-                condition=Q(status="published"),
+                condition=Q(status=ObservationStatus.PUBLISHED),
             ),
             models.Index(
                 F("as_of").asc(nulls_last=True),
                 "id",
                 name="figure_as_of_asc",
-                condition=Q(status="published"),
+                condition=Q(status=ObservationStatus.PUBLISHED),
             ),
             models.Index(
                 "metric",
                 F("as_of").desc(nulls_last=True),
                 F("id").desc(),
                 name="figure_metric_as_of_desc",
-                condition=Q(status="published"),
+                condition=Q(status=ObservationStatus.PUBLISHED),
             ),
             models.Index(
                 "metric",
                 F("value").desc(),
                 "id",
                 name="figure_metric_value_desc",
-                condition=Q(status="published"),
+                condition=Q(status=ObservationStatus.PUBLISHED),
             ),
             models.Index(
                 F("value").desc(),
                 "id",
                 name="figure_value_desc",
-                condition=Q(status="published"),
+                condition=Q(status=ObservationStatus.PUBLISHED),
             ),
             models.Index(
                 F("created_at").desc(),
                 "id",
                 name="figure_added_desc",
-                condition=Q(status="published"),
+                condition=Q(status=ObservationStatus.PUBLISHED),
             ),
         ]
         constraints = [
@@ -607,7 +548,10 @@ class Observation(models.Model):
             raise ValidationError(
                 {"period_start": "The period cannot start after its as-of date."}
             )
-        if self.period_start is None and self.period not in ("cumulative", "point"):
+        if self.period_start is None and self.period not in (
+            ObservationPeriod.CUMULATIVE,
+            ObservationPeriod.POINT,
+        ):
             self.period_start = period_start_for(
                 self.period, self.as_of, self.as_of_precision
             )
@@ -625,9 +569,6 @@ class Observation(models.Model):
             raise ValidationError(errors)
         if self.source_id is not None:
             validate_quote(self.quote, self.source)
-
-    def _period_problem(self):
-        return period_problem(self.period, self.period_start, self.as_of)
 
     def _future_problem(self):
         if (
@@ -749,12 +690,6 @@ class DashboardCard(models.Model):
         return self.title or self.metric.name
 
 
-class CandidateDecision(models.TextChoices):
-    PENDING = "pending", "To review"
-    ACCEPTED = "accepted", "Accepted"
-    REJECTED = "rejected", "Rejected"
-
-
 class FigureCandidateQuerySet(models.QuerySet):
     def decided(self):
         return self.exclude(decision=CandidateDecision.PENDING)
@@ -775,7 +710,7 @@ class FigureCandidateQuerySet(models.QuerySet):
         )
 
 
-class FigureCandidate(models.Model):
+class FigureCandidate(FigureFields):
     """A figure the extractor proposes from a source, until an editor accepts
     it (it becomes an Observation) or rejects it. The extractor's guess is
     kept as it was, so its accuracy on real decisions can be reported."""
@@ -786,22 +721,11 @@ class FigureCandidate(models.Model):
         "sources.Source", on_delete=models.CASCADE, related_name="candidates"
     )
     extracted = models.JSONField(help_text="The extractor's proposal, unedited.")
-    metric = models.ForeignKey(Metric, on_delete=models.PROTECT, related_name="+")
-    project = models.ForeignKey(
-        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    value = models.DecimalField(max_digits=22, decimal_places=4)
-    qualifier = models.CharField(max_length=10, choices=ObservationQualifier.choices)
-    period = models.CharField(max_length=15, choices=ObservationPeriod.choices)
-    period_start = models.DateField(null=True, blank=True)
-    as_of = models.DateField(null=True, blank=True)
-    change_percent = models.DecimalField(
-        max_digits=8, decimal_places=2, null=True, blank=True
-    )
-    quote = models.TextField()
     confidence = models.FloatField(default=0)
     decision = models.CharField(
-        max_length=10, choices=CandidateDecision.choices, default="pending"
+        max_length=10,
+        choices=CandidateDecision.choices,
+        default=CandidateDecision.PENDING,
     )
     reject_reason = models.CharField(max_length=200, blank=True)
     edited = models.BooleanField(
@@ -832,6 +756,26 @@ class FigureCandidate(models.Model):
 
     def __str__(self):
         return f"{self.metric.key} {compact_number(self.value)} ({self.decision})"
+
+    @classmethod
+    def from_extracted(cls, figure, *, source, metric, project):
+        """A candidate holding ``figure`` (a sources.extraction.Figure, whose
+        metric and project are names) as the extractor proposed it."""
+        names = set(cls.field_names()) - {"metric", "project"}
+        return cls(
+            source=source,
+            extracted=figure.to_json(),
+            metric=metric,
+            project=project,
+            confidence=figure.confidence,
+            **{name: getattr(figure, name) for name in names},
+        )
+
+    def as_observation(self, **extra) -> "Observation":
+        """The figure this candidate states, as the editor left it, quoting
+        its source: an unsaved Observation."""
+        fields = {name: getattr(self, name) for name in self.field_names()}
+        return Observation(source=self.source, **fields, **extra)
 
     def matches_extraction(self):
         """True when the editable fields still hold the extractor's guess."""

@@ -92,19 +92,12 @@ class ObservationResource(AllOrNothingResource):
 
     class Meta(AllOrNothingResource.Meta):
         model = Observation
+        # The figure's own fields, then where it comes from and its review.
         fields = [
             "id",
-            "metric",
-            "project",
-            "value",
-            "qualifier",
-            "period",
-            "period_start",
-            "as_of",
+            *Observation.field_names(),
             "as_of_precision",
-            "change_percent",
             "source",
-            "quote",
             "counted",
             "confidence",
             "note",

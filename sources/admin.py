@@ -22,13 +22,13 @@ class SourceAdmin(EditorAdmin):
     ]
     search_fields = ["title", "publisher", "url", "text"]
     date_hierarchy = "published_on"
-    readonly_fields = ["content_hash", "ingested_at", "updated_at"]
+    readonly_fields = ["content_hash", "created_at", "updated_at"]
     autocomplete_fields = ["duplicate_of"]
     fieldsets = [
         (None, {"fields": ["title", "publisher", "url", "language"]}),
         ("Date", {"fields": ["published_on", "published_on_precision", "date_note"]}),
         ("Text", {"fields": ["text", "duplicate_of", "content_hash"]}),
-        ("Record", {"fields": ["ingested_at", "updated_at"]}),
+        ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
 
     @admin.display(boolean=True, description="Text stored")

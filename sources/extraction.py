@@ -464,12 +464,6 @@ def _recent_month(month, ref):
     return ref.year if month <= ref.month else ref.year - 1
 
 
-def _this_year(ref, phrase_year):
-    if phrase_year:
-        return phrase_year
-    return ref.year if ref else None
-
-
 def _year_of(text_year, ref):
     """A "this year"/"last year"/"2023" group to a year number."""
     if not text_year:

@@ -6,8 +6,8 @@ from django.db.models import (
     F,
     Q,
 )
-from simple_history.models import HistoricalRecords
 
+from bri_tracker.audit import AuditedModel
 from sources.dates import DatePrecision, format_partial_date
 from sources.text import content_hash
 
@@ -45,7 +45,7 @@ class SourceQuerySet(models.QuerySet):
         )
 
 
-class Source(models.Model):
+class Source(AuditedModel):
     """A press release or report that figures are taken from.
 
     A source with ``text`` is a stored release: figures quote it verbatim. A
@@ -83,10 +83,8 @@ class Source(models.Model):
     figure_count = models.PositiveIntegerField(
         default=0, editable=False, help_text="Published figures taken from it."
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    ingested_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at", "figure_count"])
+
+    history_excluded_fields = ("figure_count",)
 
     objects = SourceQuerySet.as_manager()
 

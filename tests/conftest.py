@@ -4,7 +4,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
+
+from projects.seeding import seed_all
 
 # Playwright's sync API runs an event loop in the test thread; without this
 # the ORM calls in browser tests raise SynchronousOnlyOperation.
@@ -110,3 +114,20 @@ def pytest_runtest_call(item):
         if found:
             pytest.fail(f"{problem}: {found}", pytrace=False)
     return result
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """The seed data, loaded once per test module inside a transaction that
+    is rolled back after it; its value is the seed's report."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        report = seed_all(fixtures_dir=settings.BASE_DIR / "fixtures")
+        yield report
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seeded_live(transactional_db):
+    """The seed data, committed, for a live server's thread to read; the
+    flush after the test removes it."""
+    seed_all(fixtures_dir=settings.BASE_DIR / "fixtures")

@@ -8,27 +8,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 
 from dashboard import charts
 from dashboard.data import build_dashboard, dashboard_data
 from projects.models import DashboardCard, Metric, Observation, Project
-from projects.seeding import seed_all
 from tests.factories import ObservationFactory, ProjectFactory, SourceFactory
 from tests.helpers import committed
 
 HOME = reverse("home")
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The seed data, once per module, rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        seed_all(fixtures_dir=settings.BASE_DIR / "fixtures")
-        yield
-        transaction.set_rollback(True)
 
 
 def _expected_latest(card):
@@ -264,3 +252,17 @@ def test_count_bars_tick_every_unit_only_for_small_counts():
     assert small["layout"]["xaxis"]["dtick"] == 1
     assert "dtick" not in large["layout"]["xaxis"]
     assert large["layout"]["xaxis"]["tickformat"] == ",d"
+
+
+# Captions computed from the records
+
+
+@pytest.mark.django_db
+def test_dashboard_captions_state_what_the_seed_holds(seeded):
+    built = build_dashboard()["charts"]
+
+    assert built["freight"]["title"] == "China-Europe Railway Express trips"
+    assert "since the service opened in 2011" in built["freight"]["description"]
+    assert "withdrawals (Italy 2023, Panama 2025)" in built["partners"]["description"]
+    investment = built["investment"]["description"]
+    assert "(as reported by Griffith" in investment

@@ -4,7 +4,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = pytest.mark.browser
 
@@ -19,12 +18,7 @@ CHARTS = [
 ]
 
 
-@pytest.fixture
-def seeded(transactional_db):
-    call_command("seed", verbosity=0)
-
-
-def test_dashboard_draws_every_chart_and_card(live_server, offline_page, seeded):
+def test_dashboard_draws_every_chart_and_card(live_server, offline_page, seeded_live):
     page = offline_page
     page.set_viewport_size({"width": 1300, "height": 900})
     page.goto(f"{live_server.url}/")
@@ -40,7 +34,7 @@ def test_dashboard_draws_every_chart_and_card(live_server, offline_page, seeded)
     print(f"dashboard screenshot: {screenshot}")  # noqa: T201  the issue asks for it
 
 
-def test_dashboard_data_table_toggle_and_csv(live_server, offline_page, seeded):
+def test_dashboard_data_table_toggle_and_csv(live_server, offline_page, seeded_live):
     page = offline_page
     page.goto(f"{live_server.url}/")
     table = page.locator("#passengers table")
@@ -56,7 +50,9 @@ def test_dashboard_data_table_toggle_and_csv(live_server, offline_page, seeded):
     assert len(lines) > 10
 
 
-def test_dashboard_card_leads_to_the_quoted_sentence(live_server, offline_page, seeded):
+def test_dashboard_card_leads_to_the_quoted_sentence(
+    live_server, offline_page, seeded_live
+):
     page = offline_page
     page.goto(f"{live_server.url}/")
 
@@ -69,7 +65,7 @@ def test_dashboard_card_leads_to_the_quoted_sentence(live_server, offline_page, 
     assert "150 countries" in mark.first.inner_text()
 
 
-def test_embed_view_draws_its_chart(live_server, offline_page, seeded):
+def test_embed_view_draws_its_chart(live_server, offline_page, seeded_live):
     page = offline_page
     page.goto(f"{live_server.url}/embed/partners/")
 

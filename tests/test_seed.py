@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.db import transaction
 
 from countries.models import Country, PartnerAgreement
 from projects.models import Metric, Milestone, Observation, Project
@@ -19,15 +18,6 @@ FIXTURES = settings.BASE_DIR / "fixtures"
 ANSWER_KEY = json.loads((FIXTURES / "press_releases" / "answer_key.json").read_text())
 FACTS = json.loads((FIXTURES / "bri_facts.json").read_text())
 MODELS = [Country, Project, Milestone, Observation, PartnerAgreement, Source, Metric]
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """Seed once per module inside a transaction that is rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        report = seed_all(fixtures_dir=FIXTURES)
-        yield report
-        transaction.set_rollback(True)
 
 
 def _release(name):

@@ -4,8 +4,6 @@ import json
 import re
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from projects.models import Observation
@@ -38,15 +36,6 @@ def _listed(response):
 
 def _detail(client, source):
     return client.get(reverse("sources:detail", args=[source.pk]))
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The real seed, loaded once per module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
 
 
 # The list

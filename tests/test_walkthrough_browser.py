@@ -4,18 +4,12 @@ figure -> the highlighted sentence in its press release; countries filtered to
 Africa -> CSV download."""
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def seeded(transactional_db):
-    call_command("seed", verbosity=0)
-
-
 def test_walkthrough_from_projects_to_the_quoted_sentence(
-    live_server, offline_page, seeded
+    live_server, offline_page, seeded_live
 ):
     page = offline_page
     page.goto(f"{live_server.url}/projects/")
@@ -31,7 +25,9 @@ def test_walkthrough_from_projects_to_the_quoted_sentence(
     assert mark.is_visible()
 
 
-def test_walkthrough_filter_projects_from_the_form(live_server, offline_page, seeded):
+def test_walkthrough_filter_projects_from_the_form(
+    live_server, offline_page, seeded_live
+):
     page = offline_page
     page.goto(f"{live_server.url}/projects/")
     page.get_by_label("Sector").select_option("port")
@@ -43,7 +39,7 @@ def test_walkthrough_filter_projects_from_the_form(live_server, offline_page, se
     assert "Chancay Port" in rows.first.inner_text()
 
 
-def test_walkthrough_chart_data_table_toggle(live_server, offline_page, seeded):
+def test_walkthrough_chart_data_table_toggle(live_server, offline_page, seeded_live):
     page = offline_page
     page.goto(f"{live_server.url}/projects/china-laos-railway/")
     page.wait_for_selector("#chart-passengers-figure .main-svg")
@@ -56,7 +52,9 @@ def test_walkthrough_chart_data_table_toggle(live_server, offline_page, seeded):
     assert table.locator("tbody tr").count() > 5
 
 
-def test_walkthrough_africa_countries_download_csv(live_server, offline_page, seeded):
+def test_walkthrough_africa_countries_download_csv(
+    live_server, offline_page, seeded_live
+):
     page = offline_page
     page.goto(f"{live_server.url}/countries/")
     page.get_by_label("Region").select_option("Africa")

@@ -348,7 +348,7 @@ class RowBuilder:
             "duplicate_of_id": None,
             "figure_count": 0,
             "version": 1,
-            "ingested_at": self.now,
+            "created_at": self.now,
             "updated_at": self.now,
         }
 

@@ -44,6 +44,15 @@ class SortFilter(django_filters.ChoiceFilter):
         return qs.order_by(*self.sorts[value].order)
 
 
+class ListFilterSet(django_filters.FilterSet):
+    """A list's filters. ``rows`` is what the list shows: the filtered rows,
+    or none when a parameter is invalid (``qs`` would silently ignore it)."""
+
+    @property
+    def rows(self):
+        return self.qs if self.is_valid() else self.queryset.none()
+
+
 class YearFilter(django_filters.NumberFilter):
     """A four-digit year: year lookups fail beyond 9999, decimals mean nothing."""
 
@@ -90,7 +99,7 @@ PROJECT_SORTS = {
 }
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(ListFilterSet):
     q = django_filters.CharFilter(
         label="Search", method="filter_search", max_length=200
     )
@@ -164,7 +173,7 @@ FIGURE_SORTS = {
 }
 
 
-class FigureFilter(django_filters.FilterSet):
+class FigureFilter(ListFilterSet):
     metric = django_filters.ModelMultipleChoiceFilter(
         field_name="metric__key",
         to_field_name="key",
@@ -225,7 +234,7 @@ COUNTRY_SORTS = {
 }
 
 
-class CountryFilter(django_filters.FilterSet):
+class CountryFilter(ListFilterSet):
     """Filters the country list; the queryset needs the partner status and
     project count annotations (explorer.views.countries)."""
 
@@ -258,7 +267,7 @@ AGREEMENT_SORTS = {
 }
 
 
-class PartnerAgreementFilter(django_filters.FilterSet):
+class PartnerAgreementFilter(ListFilterSet):
     year = YearFilter(
         field_name="signed_on",
         lookup_expr="year",
@@ -297,7 +306,7 @@ SOURCE_SORTS = {
 }
 
 
-class SourceFilter(django_filters.FilterSet):
+class SourceFilter(ListFilterSet):
     TEXT = "text"
     REFERENCE = "reference"
 

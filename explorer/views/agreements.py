@@ -46,8 +46,7 @@ def _filtered(request):
     filterset = PartnerAgreementFilter(
         request.GET, queryset=PartnerAgreement.objects.chronological()
     )
-    agreements = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    return filterset, agreements
+    return filterset, filterset.rows
 
 
 def _reported_rows():

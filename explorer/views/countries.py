@@ -82,5 +82,4 @@ def country_detail_export(request, iso3, fmt):
 def _filtered(request):
     countries = countries_with_project_count(Country.objects.for_list())
     filterset = CountryFilter(request.GET, queryset=countries)
-    countries = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    return filterset, countries
+    return filterset, filterset.rows

@@ -16,8 +16,7 @@ PAGE_SIZE = 50
 def _filtered(request):
     figures = Observation.objects.published().order_by(*FIGURE_DEFAULT_ORDER)
     filterset = FigureFilter(request.GET, queryset=figures)
-    figures = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    return filterset, figures
+    return filterset, filterset.rows
 
 
 def figure_list(request):

@@ -23,8 +23,7 @@ def _filtered(request):
         request.GET,
         queryset=Project.objects.order_by("name", "pk"),
     )
-    projects = filterset.qs if filterset.is_valid() else Project.objects.none()
-    return filterset, projects
+    return filterset, filterset.rows
 
 
 def project_list(request):

@@ -24,8 +24,7 @@ class Mark(NamedTuple):
 
 def _filtered(request):
     filterset = SourceFilter(request.GET, queryset=Source.objects.for_list())
-    sources = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    return filterset, sources
+    return filterset, filterset.rows
 
 
 def source_list(request):

@@ -38,7 +38,7 @@ def read_rows(queryset: QuerySet, spec: tuple[Column, ...]) -> Iterator[dict]:
     return queryset.values(*plain, **named).iterator(chunk_size=CHUNK_SIZE)
 
 
-def export(request, fmt, queryset, *, spec, filename, derive: Callable = None):
+def export(request, fmt, queryset, *, spec, filename, derive: Callable | None = None):
     """Stream ``queryset`` as CSV or JSON with the columns of ``spec``;
     ``derive(request, row)`` fills its DERIVED columns."""
     rows = read_rows(queryset, spec)

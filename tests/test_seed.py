@@ -185,6 +185,17 @@ def test_seed_every_facts_cost_is_a_cost_figure_or_reported(seeded):
 
 
 @pytest.mark.django_db
+def test_seed_source_titles_are_titles_not_bracketed_tags(seeded):
+    """A source's title is its headline or a plain description of it
+    ("<Publisher> article of <date>", "<host> page"), never a "[...]" tag."""
+    bracketed = list(
+        Source.objects.filter(title__startswith="[").values_list("url", "title")
+    )
+
+    assert bracketed == []
+
+
+@pytest.mark.django_db
 def test_seed_membership_withdrawals(seeded):
     italy = PartnerAgreement.objects.get(country__iso3="ITA")
     panama = PartnerAgreement.objects.get(country__iso3="PAN")

@@ -79,9 +79,11 @@ def _reference_source(report, entry, language):
 
 
 def url_only_source(report, url):
-    """The Source for a URL the facts cite without title or publisher.
+    """The Source for a URL cited without title or publisher (a milestone's
+    source_url that no facts entry cites).
 
-    The title says so openly instead of inventing one.
+    The title says plainly what it is, "<host> page", instead of inventing
+    a headline or wearing a bracketed tag.
     """
     existing = Source.objects.filter(url=url).first()
     if existing is not None:
@@ -92,5 +94,5 @@ def url_only_source(report, url):
         Source,
         report,
         lookup={"url": url},
-        values={"title": f"[Title not recorded] {host}", "publisher": host},
+        values={"title": f"{host} page", "publisher": host},
     )

@@ -17,3 +17,24 @@ class PostgresAddIndex(migrations.AddIndex):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class AddFieldInPlace(migrations.AddField):
+    """AddField that on SQLite adds the column with ``ALTER TABLE ... ADD
+    COLUMN``: SQLite's usual way, rebuilding the table, would re-create the
+    PostgreSQL-only indexes above and fail."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "sqlite":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+            return
+        model = to_state.apps.get_model(app_label, self.model_name)
+        field = model._meta.get_field(self.name)
+        definition, params = schema_editor.column_sql(
+            model, field, include_default=True
+        )
+        schema_editor.execute(
+            f"ALTER TABLE {schema_editor.quote_name(model._meta.db_table)} "
+            f"ADD COLUMN {schema_editor.quote_name(field.column)} {definition}",
+            params,
+        )

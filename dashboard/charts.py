@@ -1,41 +1,31 @@
 """Plotly specs of the dashboard's charts and cards. Each builder takes plain
 rows and returns a JSON-safe dict; none touches the database."""
 
-from explorer.charts import MARKERS, qualifier_legend_entry
-
-_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf"]
-
-
-def _base_layout(title, y_title, **extra):
-    return {
-        "title": {"text": title},
-        "yaxis": {"title": {"text": y_title}, "rangemode": "tozero"},
-        "legend": {"orientation": "h", "y": -0.2},
-        "margin": {"t": 50, "r": 60, "l": 70, "b": 40},
-        "height": 400,
-        **extra,
-    }
+from explorer.charts import MARKERS, time_chart
 
 
 def sparkline(points):
-    """A tiny trend line for a headline card: ``points`` are (iso date,
-    value) pairs, oldest first."""
+    """A tiny trend line for a headline card: ``points`` are ChartPoints,
+    oldest first, each marked by its qualifier as on the full charts."""
     return {
         "data": [
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "x": [x for x, _ in points],
-                "y": [y for _, y in points],
+                "x": [p.end.isoformat() for p in points],
+                "y": [p.value for p in points],
                 "line": {"width": 2, "color": "#b0202a"},
-                "marker": {"size": 4},
+                "marker": {
+                    "size": 6,
+                    "symbol": [MARKERS[p.qualifier][0] for p in points],
+                },
                 "hoverinfo": "x+y",
             }
         ],
         "layout": {
             "height": 60,
-            "margin": {"l": 0, "r": 0, "t": 4, "b": 4},
-            "xaxis": {"visible": False},
+            "margin": {"l": 0, "r": 0, "t": 6, "b": 6},
+            "xaxis": {"visible": False, "type": "date"},
             "yaxis": {"visible": False, "rangemode": "tozero"},
             "showlegend": False,
         },
@@ -44,83 +34,28 @@ def sparkline(points):
 
 
 def freight_chart(title, yearly, cumulative):
-    """Trips per calendar year as bars, cumulative milestones as a line on a
-    second axis. Rows: {"x" (ISO date), "label", "value", "qualifier"}."""
-    return {
-        "data": [
-            {
-                "type": "bar",
-                "name": "Trips in the year",
-                "x": [row["x"][:4] for row in yearly],
-                "y": [row["value"] for row in yearly],
-                "text": [row["label"] for row in yearly],
-                "textposition": "none",
-                "hovertemplate": "%{x}: %{text}<extra></extra>",
-                "marker": {"color": "#9fb3c8"},
-            },
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": "Cumulative trips (right axis)",
-                "x": [row["x"][:10] for row in cumulative],
-                "y": [row["value"] for row in cumulative],
-                "text": [row["label"] for row in cumulative],
-                "hovertemplate": "%{x}: %{text}<extra></extra>",
-                "marker": {
-                    "size": 9,
-                    "symbol": [MARKERS[row["qualifier"]][0] for row in cumulative],
-                },
-                "yaxis": "y2",
-                "xaxis": "x2",
-                "line": {"color": "#b0202a"},
-            },
-        ],
-        "layout": _base_layout(
-            title,
-            "Trips per year",
-            xaxis={"type": "category", "title": {"text": "Year"}},
-            xaxis2={"type": "date", "overlaying": "x", "visible": False},
-            yaxis2={
-                "title": {"text": "Cumulative trips"},
-                "overlaying": "y",
-                "side": "right",
-                "rangemode": "tozero",
-            },
-        ),
-    }
+    """Trips per calendar year as bars spanning their years, cumulative
+    readings as points at their dates, read on a right axis: one x axis."""
+    return time_chart(
+        title,
+        "Trips in the year",
+        {"Trips in the year": yearly},
+        right={"Cumulative trips": cumulative},
+    )
 
 
 def series_chart(title, y_title, series, *, events=()):
-    """Lines over time, one per series, markers showing qualifiers.
-
-    ``series``: [{"name", "points": [{"x", "value", "label", "qualifier"}]}].
-    ``events``: [{"x", "label", "kind"}] drawn as markers along the bottom
-    (joins) or red crosses (withdrawals)."""
-    data = [
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": item["name"],
-            "x": [p["x"] for p in item["points"]],
-            "y": [p["value"] for p in item["points"]],
-            "text": [p["label"] for p in item["points"]],
-            "hovertemplate": "%{x|%b %Y}: %{text}<extra>" + item["name"] + "</extra>",
-            "marker": {
-                "size": 9,
-                "symbol": [MARKERS[p["qualifier"]][0] for p in item["points"]],
-                "color": _COLOURS[index % len(_COLOURS)],
-            },
-            "line": {"color": _COLOURS[index % len(_COLOURS)]},
-        }
-        for index, item in enumerate(series)
-    ]
+    """Lines over time, one per series ({name: [ChartPoint]}), and
+    ``events`` ([{"x", "label", "kind"}]) along the bottom: agreements signed
+    (ticks) and withdrawals (red crosses)."""
+    spec = time_chart(title, y_title, series)
     for kind, symbol, colour, name in [
-        ("join", "line-ns-open", "#2ca02c", "Agreement signed"),
-        ("withdrawal", "x", "#d62728", "Withdrawal"),
+        ("join", "line-ns-open", "#2a7a2a", "Agreement signed"),
+        ("withdrawal", "x", "#b0202a", "Withdrawal"),
     ]:
         marked = [event for event in events if event["kind"] == kind]
         if marked:
-            data.append(
+            spec["data"].append(
                 {
                     "type": "scatter",
                     "mode": "markers",
@@ -132,38 +67,7 @@ def series_chart(title, y_title, series, *, events=()):
                     "marker": {"symbol": symbol, "size": 14, "color": colour},
                 }
             )
-    used = {p["qualifier"] for item in series for p in item["points"]}
-    data += [
-        qualifier_legend_entry(qualifier)
-        for qualifier in MARKERS
-        if qualifier in used and qualifier != "exact"
-    ]
-    return {
-        "data": data,
-        "layout": _base_layout(title, y_title, xaxis={"type": "date"}),
-    }
-
-
-def grouped_bars(title, y_title, categories, series):
-    """Bars per category, one colour per series: ``series`` is
-    [{"name", "values": {category: (value, label)}}]."""
-    return {
-        "data": [
-            {
-                "type": "bar",
-                "name": item["name"],
-                "x": categories,
-                "y": [item["values"].get(c, (None, ""))[0] for c in categories],
-                "text": [item["values"].get(c, (None, ""))[1] for c in categories],
-                "hovertemplate": "%{x}: %{text}<extra>" + item["name"] + "</extra>",
-                "marker": {"color": _COLOURS[index % len(_COLOURS)]},
-            }
-            for index, item in enumerate(series)
-        ],
-        "layout": _base_layout(
-            title, y_title, barmode="group", xaxis={"type": "category"}
-        ),
-    }
+    return spec
 
 
 SMALL_COUNT = 10

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from bri_tracker import data_generation
 from countries.models import Country, PartnerAgreement
 from dashboard import charts
+from explorer.charts import MARKERS, TIDY_COLUMNS, chart_point
 from explorer.partner_charts import partner_status_map
 from projects.formatting import humanize_figure
 from projects.models import DashboardCard, Observation, Project
@@ -77,7 +78,7 @@ def _cards(today):
         )
     figures = (
         Observation.objects.published()
-        .filter(followed)
+        .filter(followed, counted="")
         .exclude(as_of=None)
         .exclude(qualifier=Observation.Qualifier.PROJECTED)
         .with_related()
@@ -116,14 +117,28 @@ def _card(card, figures, today):
         "as_of_iso": latest.as_of.isoformat(),
         "stale": latest.as_of < today - STALE_AFTER,
         "change": _change(latest, previous),
-        "trend": (
-            charts.sparkline([(f.as_of.isoformat(), float(f.value)) for f in by_date])
-            if len(by_date) >= 3
-            else None
-        ),
+        "trend": _trend(by_date),
         "reported_by": len({f.source_id for f in figures if _same(f, latest)}),
         **_provenance(latest),
     }
+
+
+def _trend(by_date):
+    """The card's sparkline, from three dates on. A lower bound under an
+    earlier figure adds nothing to a running total and would draw a false
+    dip: it is left out of the line (the card still states it)."""
+    points, highest = [], None
+    for figure in by_date:
+        dominated = (
+            figure.period == Period.CUMULATIVE
+            and figure.qualifier == Qualifier.MORE_THAN
+            and highest is not None
+            and figure.value <= highest
+        )
+        if not dominated:
+            points.append(chart_point(figure, "trend"))
+        highest = max(highest or figure.value, figure.value)
+    return charts.sparkline(points) if len(points) >= 3 else None
 
 
 def _same(figure, other):
@@ -149,6 +164,11 @@ def _change(latest, previous):
     )
     when = format_partial_date(previous.as_of, precision)
     rises = latest.value > previous.value
+    if (latest.value, latest.qualifier) == (previous.value, previous.qualifier):
+        return f"same as in {when}"
+    if latest.qualifier == Qualifier.MORE_THAN and not rises:
+        # "100K+" after "120K" is no decline: the total is at least 120K.
+        return f"a lower bound: {before} was already reported in {when}"
     if latest.qualifier != previous.qualifier and not (
         latest.qualifier == Qualifier.MORE_THAN
         and rises
@@ -198,13 +218,8 @@ def _one_per(figures, *, key):
 # Charts
 
 
-def _point(figure):
-    return {
-        "x": figure.as_of.isoformat(),
-        "value": float(figure.value),
-        "label": f"{figure.display_value} ({figure.source.publisher or 'source'})",
-        "qualifier": figure.qualifier,
-    }
+def _points(figures, series):
+    return [chart_point(f, series) for f in figures]
 
 
 def _sources(figures):
@@ -222,7 +237,26 @@ def _sources(figures):
     ]
 
 
-def _chart(chart_id, title, description, spec, headers, rows, figures=()):
+def _chart(chart_id, title, description, spec, figures=(), *, points=(), stated=()):
+    """A dashboard chart. A time chart passes its ``points``, which make its
+    data table and its tidy CSV; ``stated`` figures are shown in words under
+    it (a series of one point is no chart)."""
+    return {
+        "id": chart_id,
+        "title": title,
+        "description": description,
+        "spec": spec,
+        "headers": POINT_HEADERS,
+        "rows": [_point_row(p) for p in points],
+        "csv_columns": TIDY_COLUMNS,
+        "csv_rows": [p.tidy() for p in points],
+        "stated": [_stated(f) for f in stated],
+        "sources": _sources([*figures, *stated]),
+    }
+
+
+def _count_chart(chart_id, title, description, spec, headers, rows):
+    """A chart of counts (no dates): its table and CSV are its rows."""
     return {
         "id": chart_id,
         "title": title,
@@ -230,25 +264,39 @@ def _chart(chart_id, title, description, spec, headers, rows, figures=()):
         "spec": spec,
         "headers": headers,
         "rows": rows,
-        "sources": _sources(figures),
+        "csv_columns": headers,
+        "csv_rows": [dict(zip(headers, row, strict=True)) for row in rows],
+        "stated": [],
+        "sources": [],
     }
 
 
-def _table(figures, scope=None):
+POINT_HEADERS = ["Series", "Period", "As of", "Value", "Qualifier", "Source"]
+
+
+def _point_row(point):
+    period = (
+        f"{point.start:%-d %b %Y} – {point.end:%-d %b %Y}" if point.start else ""
+    )
     return [
-        [
-            *([scope(f)] if scope else []),
-            f.metric.name,
-            f.as_of_display,
-            f.period_display,
-            f.display_value,
-            f.source.title,
-        ]
-        for f in figures
+        point.series,
+        period,
+        f"{point.end:%-d %b %Y}",
+        point.label,
+        MARKERS[point.qualifier][1],
+        point.source,
     ]
 
 
-_TABLE = ["Metric", "As of", "Period", "Value", "Source"]
+def _stated(figure):
+    return {
+        "value": figure.display_value,
+        "what": figure.metric.name,
+        "period": figure.period_display,
+        "as_of": figure.as_of_display,
+        "url": reverse("figures:detail", args=[figure.pk]),
+        "source": figure.source.publisher or figure.source.title,
+    }
 
 
 def _calendar(figure, months):
@@ -284,6 +332,7 @@ def _freight():
         .filter(
             project=_busiest_freight_service(),
             period__in=[Period.YEAR, Period.CUMULATIVE],
+            counted="",
         )
         .exclude(as_of=None)
         .with_related()
@@ -303,20 +352,18 @@ def _freight():
         if project and project.opened_on
         else "since the first recorded run"
     )
+    bars = _points(yearly, "Trips in the year")
+    line = _points(cumulative, "Cumulative trips")
     return _chart(
         "freight",
         f"{name} trips",
-        f"Bars: trips run in each calendar year. Line: cumulative trips {since}. "
-        "A triangle marks a lower bound (“more than”), a hollow marker an "
-        "approximate figure.",
-        charts.freight_chart(
-            f"{name}: trips per year and cumulative",
-            [_point(f) for f in yearly],
-            [_point(f) for f in cumulative],
-        ),
-        _TABLE,
-        _table([*yearly, *cumulative]),
+        f"Bars: trips run in each calendar year, each bar spanning its year; "
+        f"years without a bar have no recorded total. Points: cumulative trips "
+        f"{since}, at the date each was reported (right axis). A triangle marks "
+        "a lower bound (“more than”), a hollow marker an approximate figure.",
+        charts.freight_chart(f"{name}: trips per year and cumulative", bars, line),
         [*yearly, *cumulative],
+        points=[*bars, *line],
     )
 
 
@@ -325,21 +372,18 @@ def _partners():
         Observation.objects.published()
         .initiative_wide()
         .of_metric(*PARTNER_SERIES)
-        .filter(period=Observation.Period.CUMULATIVE)
+        .filter(period=Observation.Period.CUMULATIVE, counted="")
         .exclude(as_of=None)
         .with_related()
         .chronological()
     )
-    series = []
+    series = {}
     for key in PARTNER_SERIES:
-        points = _one_per(
+        chosen = _one_per(
             [f for f in figures if f.metric.key == key], key=lambda f: f.as_of
         )
-        if points:
-            series.append(
-                {"name": points[0].metric.name, "points": map(_point, points)}
-            )
-    series = [{**s, "points": list(s["points"])} for s in series]
+        if chosen:
+            series[chosen[0].metric.name] = _points(chosen, chosen[0].metric.name)
     events = _membership_events()
     withdrawals = [
         f"{event['partner']} {event['x'][:4]}"
@@ -352,15 +396,14 @@ def _partners():
     return _chart(
         "partners",
         "Partner countries and organisations, as reported",
-        "Officially reported counts. Green ticks along the bottom: agreements "
-        f"signed in this record{crosses}. A triangle marks a lower bound "
-        "(“150+”).",
+        "Officially reported counts, each at the date it was reported. Green "
+        f"ticks along the bottom: agreements signed in this record{crosses}. A "
+        "triangle marks a lower bound (“150+”).",
         charts.series_chart(
             "Partners over time (reported counts)", "Partners", series, events=events
         ),
-        _TABLE,
-        _table(figures),
         figures,
+        points=[p for points in series.values() for p in points],
     )
 
 
@@ -409,28 +452,18 @@ def _money():
         .chronological()
         if _calendar(f, 12 if f.period == Period.YEAR else 6)
     ]
-    chosen = _one_per(figures, key=lambda f: (f.as_of, f.metric.sort_order))
-    label = {
-        f.pk: (
-            str(f.as_of.year)
-            if f.period == Period.YEAR
-            else f"H{1 if f.as_of.month == 6 else 2} {f.as_of.year}"
-        )
-        for f in chosen
-    }
-    categories = list(dict.fromkeys(label[f.pk] for f in chosen))
-    series = []
+    chosen = _one_per(figures, key=lambda f: (f.as_of, f.period, f.metric.sort_order))
+    # Years and half-years are not comparable bars: the years are charted
+    # per metric; half-years are charted only where a metric has several.
+    series, stated = {}, []
     for key in MONEY_SERIES:
-        mine = [f for f in chosen if f.metric.key == key]
-        if mine:
-            series.append(
-                {
-                    "name": mine[0].metric.name,
-                    "values": {
-                        label[f.pk]: (float(f.value), f.display_value) for f in mine
-                    },
-                }
-            )
+        for period in (Period.YEAR, Period.HALF_YEAR):
+            mine = [f for f in chosen if f.metric.key == key and f.period == period]
+            if len(mine) >= 2 or (mine and period == Period.YEAR):
+                name = f"{mine[0].metric.name}, {mine[0].get_period_display().lower()}"
+                series[name] = _points(mine, name)
+            else:
+                stated += mine
     engagement_by = sorted(
         {
             f.source.publisher
@@ -443,15 +476,17 @@ def _money():
     )
     return _chart(
         "investment",
-        "BRI engagement and investment per year and half-year",
-        "US dollars per calendar year or half-year. Engagement is investment "
-        f"plus construction contracts{reported_by}; investment figures follow "
-        "each source's own definition (see the table). Where sources revise a "
-        "figure, the latest is shown.",
-        charts.grouped_bars("BRI engagement and investment", "US$", categories, series),
-        ["Period", *_TABLE],
-        [[label[f.pk], *row] for f, row in zip(chosen, _table(chosen), strict=True)],
+        "BRI engagement and investment per year",
+        "US dollars per calendar year, each bar spanning its year; years without "
+        "bars have no recorded total. Engagement is investment plus "
+        f"construction contracts{reported_by}; investment figures follow each "
+        "source's own definition (see the table). Where sources revise a "
+        "figure, the latest is shown. Half-year totals are listed under the "
+        "chart, not drawn beside whole years.",
+        charts.series_chart("BRI engagement and investment", "US$", series),
         chosen,
+        points=[p for points in series.values() for p in points],
+        stated=stated,
     )
 
 
@@ -463,6 +498,7 @@ def _passengers():
             project__sector=Project.Sector.RAILWAY,
             metric__key=PASSENGERS_METRIC,
             period=Observation.Period.CUMULATIVE,
+            counted="",
         )
         .exclude(as_of=None)
         .with_related()
@@ -471,29 +507,33 @@ def _passengers():
     by_project = defaultdict(list)
     for figure in figures:
         by_project[figure.project.name].append(figure)
-    series = [
-        {
-            "name": name,
-            "points": [_point(f) for f in _one_per(group, key=lambda f: f.as_of)],
-        }
+    series = {
+        name: _points(_one_per(group, key=lambda f: f.as_of), name)
         for name, group in sorted(by_project.items())
+    }
+    charted = {name: points for name, points in series.items() if len(points) > 1}
+    stated = [
+        figure
+        for name, group in by_project.items()
+        if name not in charted
+        for figure in _one_per(group, key=lambda f: f.as_of)
     ]
     return _chart(
         "passengers",
         "Passengers carried by the signature railways",
-        "Cumulative passengers since each line opened, one line per railway. "
-        "A triangle marks a lower bound (“more than 10 million”), a hollow "
-        "marker an approximate figure.",
-        charts.series_chart("Passengers carried (cumulative)", "Passengers", series),
-        ["Railway", *_TABLE],
-        _table(figures, scope=lambda f: f.project.name),
+        "Cumulative passengers since each line opened, one line per railway, "
+        "each point at the date it was reported. A triangle marks a lower bound "
+        "(“more than 10 million”), a hollow marker an approximate figure.",
+        charts.series_chart("Passengers carried (cumulative)", "Passengers", charted),
         figures,
+        points=[p for points in charted.values() for p in points],
+        stated=stated,
     )
 
 
 def _map():
     rows = list(Country.objects.map_rows())
-    return _chart(
+    return _count_chart(
         "partner-map",
         "Partner status by country",
         "From the agreements recorded here: partner (an agreement in force), "
@@ -509,7 +549,7 @@ def _projects_by(field, title, labels):
         (labels.get(row[field], row[field]), row["count"])
         for row in Project.objects.values(field).annotate(count=Count("pk"))
     ]
-    return _chart(
+    return _count_chart(
         f"projects-by-{field}",
         title,
         f"Projects and programmes tracked here, by {field}.",

@@ -12,10 +12,24 @@ def dashboard(request):
     return render(request, "dashboard/dashboard.html", {"content": dashboard_html()})
 
 
+URL_COLUMNS = ("figure_url", "source_url")
+
+
 def chart_csv(request, chart):
+    """The chart's data, one row per point: numbers, not display text."""
     found = _chart(chart)
-    rows = (dict(zip(found["headers"], row, strict=True)) for row in found["rows"])
-    return stream_csv(rows, columns=found["headers"], filename=f"bri-{chart}")
+    rows = (
+        {
+            **row,
+            **{
+                name: request.build_absolute_uri(row[name])
+                for name in URL_COLUMNS
+                if row.get(name)
+            },
+        }
+        for row in found["csv_rows"]
+    )
+    return stream_csv(rows, columns=found["csv_columns"], filename=f"bri-{chart}")
 
 
 @xframe_options_exempt

@@ -61,7 +61,8 @@ FIGURE_EXPORT = (
     Column("metric_name", "metric__name"),
     Column("value"),
     Column("qualifier"),
-    Column("unit", "metric__unit"),
+    Column("unit"),
+    Column("counted"),
     Column("period"),
     Column("period_start"),
     Column("as_of"),
@@ -73,15 +74,23 @@ FIGURE_EXPORT = (
     Column("source_published_on", "source__published_on"),
     Column("source_url", "source__url"),
     Column("quote"),
+    Column("metric_unit", "metric__unit"),
     Column("metric_is_currency", "metric__is_currency"),
     Column("permalink", DERIVED),
 )
-FIGURE_COLUMNS = [c for c in columns_of(FIGURE_EXPORT) if c != "metric_is_currency"]
+_READ_ONLY = {"metric_unit", "metric_is_currency"}
+FIGURE_COLUMNS = [c for c in columns_of(FIGURE_EXPORT) if c not in _READ_ONLY]
 
 
 def _figure_row(request, row):
-    # A currency metric has no unit of its own: its values are US dollars.
-    if row.pop("metric_is_currency") and not row["unit"]:
+    # The unit of the value: an “Other figure” states its own, a currency
+    # metric's values are US dollars, any other is in its metric's unit.
+    metric_unit = row.pop("metric_unit")
+    if row.pop("metric_is_currency"):
+        row["unit"] = "USD"
+    elif not row["unit"]:
+        row["unit"] = metric_unit
+    elif row["unit"] == "US$":
         row["unit"] = "USD"
     row["permalink"] = _permalink(request, "figures:detail", row["id"])
     return row

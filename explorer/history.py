@@ -1,9 +1,13 @@
 """A project's public change log: what changed in it and its published
 figures, and when; values only, never who."""
 
+from datetime import date, datetime
+from decimal import Decimal
 from itertools import groupby
 
+from projects.formatting import compact_number, humanize_figure
 from projects.models import Observation
+from sources.dates import DatePrecision, format_partial_date
 
 CHANGE_TYPES = {"+": "added", "~": "changed", "-": "removed"}
 # Bookkeeping that readers need not see.
@@ -71,7 +75,9 @@ def _changes(previous, record):
 
 
 def _value(record, field):
-    """A field's value as text; a relation by its name, not its id."""
+    """A field's value as a reader sees it elsewhere on the site: a relation
+    by its name, a choice by its label, a figure's value in the site's
+    number notation, dates as "5 Dec 2023"."""
     if field.is_relation:
         try:
             related = getattr(record, field.name)
@@ -79,4 +85,30 @@ def _value(record, field):
             related = getattr(record, field.attname)
         return "" if related is None else str(related)
     value = getattr(record, field.attname)
-    return "" if value is None else str(value)
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.name == "value" and isinstance(record, Observation.history.model):
+        return _figure_value(record, value)
+    return _plain(value)
+
+
+def _figure_value(record, value):
+    """ "US$490B (490,000,000,000)": the site's notation, and every digit
+    where the notation rounds."""
+    shown = humanize_figure(value, record.metric, Observation.Qualifier.EXACT)
+    full = f"{value.normalize():,f}"
+    return shown if compact_number(value) == full else f"{shown} ({full})"
+
+
+def _plain(value):
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():,f}"
+    if isinstance(value, datetime):
+        return f"{value:%-d %b %Y, %H:%M}"
+    if isinstance(value, date):
+        return format_partial_date(value, DatePrecision.DAY)
+    return str(value)

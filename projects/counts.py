@@ -17,8 +17,14 @@ class SiteCounts(NamedTuple):
 
     projects: int
     figures: int
+    quoted_figures: int
     sources: int
     agreements: int
+
+    @property
+    def referenced_figures(self):
+        """Figures citing an article whose text is not stored here."""
+        return self.figures - self.quoted_figures
 
 
 def countries_with_project_count(countries: QuerySet[Country]) -> QuerySet[Country]:
@@ -59,6 +65,8 @@ def site_counts() -> SiteCounts:
     return SiteCounts(
         projects=projects["n"],
         figures=(projects["figures"] or 0) + wide,
+        # Once per data change (cached), so a count over the figures is fine.
+        quoted_figures=Observation.objects.published().exclude(quote="").count(),
         sources=Source.objects.count(),
         agreements=PartnerAgreement.objects.count(),
     )

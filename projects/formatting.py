@@ -3,6 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from projects.choices import ObservationQualifier as Qualifier
+from projects.units import is_currency
 
 _SCALES = [
     (Decimal(10) ** 12, "T"),
@@ -30,22 +31,27 @@ def compact_number(value):
     return f"{value.normalize():,f}"
 
 
-def humanize_figure(value, metric, qualifier, *, unit=True):
+def humanize_figure(value, metric, qualifier, *, unit=True, own_unit=""):
     """A figure with its qualifier and unit, in the site's one notation;
-    ``unit=False`` leaves the unit out ("100K+", "~US$1T")."""
+    ``unit=False`` leaves the unit out ("100K+", "~US$1T"). ``own_unit`` is
+    the unit of a figure whose metric has none ("Other figure")."""
     if value is None:
         return ""
     number = compact_number(value)
+    shown_unit = own_unit or (metric.unit if metric is not None else "")
     if metric is not None and metric.is_currency:
-        number = f"US${number}"
+        number, shown_unit = f"US${number}", ""
+    elif is_currency(shown_unit):
+        # "US$490B", "TT$485M", but "CNY 12B".
+        glue = "" if shown_unit.endswith("$") else " "
+        number, shown_unit = f"{shown_unit}{glue}{number}", ""
     if qualifier == Qualifier.MORE_THAN:
         number = f"{number}+"
     elif qualifier in _APPROXIMATE:
         number = f"~{number}"
     elif qualifier == Qualifier.UP_TO:
         number = f"≤{number}"
-    shown_unit = unit and metric is not None and metric.unit
-    text = f"{number} {metric.unit}" if shown_unit else number
+    text = f"{number} {shown_unit}" if unit and shown_unit else number
     if qualifier == Qualifier.PROJECTED:
         text = f"{text} (projected)"
     return text

@@ -22,9 +22,13 @@ from projects.choices import (
     ProjectStatus,
 )
 from projects.formatting import compact_number, humanize_figure
+from projects.units import derive_unit
 from sources.dates import DatePrecision, format_partial_date
 from sources.periods import period_problem, period_start_for
 from sources.validators import validate_quote
+
+# The metric of figures that fit no series: each states what it counts.
+OTHER_METRIC = "other"
 
 
 class Metric(models.Model):
@@ -442,7 +446,17 @@ class Observation(FigureFields, AuditedModel):
         "sources.Source", on_delete=models.PROTECT, related_name="observations"
     )
     counted = models.CharField(
-        max_length=200, blank=True, help_text="What exactly is counted, if narrower."
+        max_length=200,
+        blank=True,
+        help_text="What exactly is counted, if narrower than the metric; required "
+        "for “Other figure” (e.g. “value of goods carried”).",
+    )
+    unit = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="Only for “Other figure”: the unit of the value (US$, CNY, "
+        "tonnes, percent, passengers). Read from the counted text when left "
+        "empty. Other figures are in their metric's unit.",
     )
     confidence = models.CharField(max_length=6, choices=Confidence.choices, blank=True)
     note = models.TextField(blank=True)
@@ -555,7 +569,10 @@ class Observation(FigureFields, AuditedModel):
             self.period_start = period_start_for(
                 self.period, self.as_of, self.as_of_precision
             )
+        if self.metric_id and self.metric.key == OTHER_METRIC:
+            self.unit = self.unit.strip() or derive_unit(self.counted)
         checks = [
+            *self._counted_problems(),
             ("as_of", self._future_problem()),
             (
                 "period_start",
@@ -569,6 +586,28 @@ class Observation(FigureFields, AuditedModel):
             raise ValidationError(errors)
         if self.source_id is not None:
             validate_quote(self.quote, self.source)
+
+    def _counted_problems(self):
+        if not self.metric_id:
+            return []
+        if self.metric.key != OTHER_METRIC:
+            if self.unit:
+                return [("unit", "Only an “Other figure” has a unit of its own.")]
+            return []
+        problems = []
+        if not self.counted.strip():
+            problems.append(
+                (
+                    "counted",
+                    "Say what this figure counts (e.g. “value of goods "
+                    "carried”): an “Other figure” means nothing without it.",
+                )
+            )
+        if not self.unit:
+            problems.append(
+                ("unit", "State the unit of the value (US$, tonnes, passengers…).")
+            )
+        return problems
 
     def _future_problem(self):
         if (
@@ -636,7 +675,16 @@ class Observation(FigureFields, AuditedModel):
 
     @property
     def display_value(self):
-        return humanize_figure(self.value, self.metric, self.qualifier)
+        return humanize_figure(
+            self.value, self.metric, self.qualifier, own_unit=self.unit
+        )
+
+    @property
+    def unit_display(self):
+        """The unit of the value as written next to it: "US$", "tonnes"."""
+        if self.metric.is_currency:
+            return "US$"
+        return self.unit or self.metric.unit
 
 
 class DashboardCard(models.Model):

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from dashboard import charts
 from dashboard.data import build_dashboard, dashboard_data
+from explorer.charts import MS_PER_DAY, TIDY_COLUMNS
 from projects.models import DashboardCard, Metric, Observation, Project
 from tests.factories import ObservationFactory, ProjectFactory, SourceFactory
 from tests.helpers import committed
@@ -189,8 +190,35 @@ def test_dashboard_builds_plain_specs_without_graph_objects(seeded):
 def test_dashboard_freight_chart_has_one_bar_per_year(seeded):
     bars = build_dashboard()["charts"]["freight"]["spec"]["data"][0]
 
-    assert bars["x"] == sorted(set(bars["x"]))
-    assert dict(zip(bars["x"], bars["y"], strict=True))["2024"] == 19392.0
+    assert bars["type"] == "bar"
+    years = [x[:4] for x in bars["x"]]
+    assert years == sorted(set(years))
+    # Each bar is centred in its year and spans most of it.
+    assert dict(zip(years, bars["y"], strict=True))["2024"] == 19392.0
+    assert all(x[5:7] in ("06", "07") for x in bars["x"])
+    assert all(300 * MS_PER_DAY < width < 366 * MS_PER_DAY for width in bars["width"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chart", ["freight", "partners", "investment", "passengers"])
+def test_dashboard_time_charts_share_one_date_axis(seeded, chart):
+    spec = build_dashboard()["charts"][chart]["spec"]
+
+    assert spec["layout"]["xaxis"]["type"] == "date"
+    assert "xaxis2" not in spec["layout"]
+    assert all(trace.get("xaxis", "x") == "x" for trace in spec["data"])
+
+
+@pytest.mark.django_db
+def test_dashboard_investment_chart_keeps_half_years_off_the_year_bars(seeded):
+    chart = build_dashboard()["charts"]["investment"]
+    bars = [t for t in chart["spec"]["data"] if t["type"] == "bar"]
+
+    assert bars
+    for trace in bars:
+        assert all(width > 300 * MS_PER_DAY / len(bars) for width in trace["width"])
+    assert any("half-year" in figure["period"].lower() for figure in chart["stated"])
+    assert "H1 2025" not in str(chart["spec"])
 
 
 @pytest.mark.django_db
@@ -201,10 +229,29 @@ def test_dashboard_chart_csv_download(client, seeded):
         csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
     )
     assert response["Content-Type"].startswith("text/csv")
-    assert {row["Railway"] for row in rows} >= {
+    assert {row["series"] for row in rows} >= {
         "Jakarta-Bandung High-Speed Railway",
         "China-Laos Railway",
     }
+    assert list(rows[0]) == TIDY_COLUMNS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chart", ["freight", "partners", "investment", "passengers"])
+def test_dashboard_chart_csv_is_tidy_numbers(client, seeded, chart):
+    response = client.get(reverse("chart_csv", args=[chart]))
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    )
+
+    assert rows
+    for row in rows:
+        assert float(row["value"]) >= 0
+        assert row["qualifier"] in Observation.Qualifier.values
+        assert date.fromisoformat(row["as_of"])
+        assert row["unit"]
+        assert row["figure_url"].startswith("http://testserver/figures/")
+        assert row["source_url"].startswith("http")
 
 
 @pytest.mark.django_db

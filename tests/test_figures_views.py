@@ -278,8 +278,8 @@ def test_figure_detail_query_count_is_flat(client, whoosh, django_assert_num_que
         20, project=whoosh.project, value=whoosh.value, as_of=whoosh.as_of
     )
 
-    # figure, corroborating figures, four footer counts
-    with django_assert_num_queries(6):
+    # figure, corroborating figures, five footer counts
+    with django_assert_num_queries(7):
         response = _detail(client, whoosh)
 
     assert response.status_code == 200
@@ -371,6 +371,7 @@ def test_figure_export_csv_has_every_column_of_the_filtered_figures(client, whoo
             "value": "10000000",
             "qualifier": "more_than",
             "unit": "passengers",
+            "counted": "passenger trips",
             "period": "cumulative",
             "period_start": "",
             "as_of": "2025-07-22",

@@ -187,8 +187,9 @@ def test_project_list_query_count_does_not_grow(client, django_assert_max_num_qu
             ObservationFactory(project=project)
 
     add_projects(3)
-    # count, page rows, countries prefetch, filter choices, footer counts
-    with django_assert_max_num_queries(10) as small:
+    # count, page rows, countries prefetch, filter choices (regions, metrics,
+    # countries), footer counts (five)
+    with django_assert_max_num_queries(11) as small:
         client.get(LIST, {"sort": "-latest"})
     add_projects(47)
     with django_assert_max_num_queries(len(small.captured_queries)):
@@ -272,22 +273,35 @@ def test_project_page_recent_figure_is_not_stale(client, railway):
     assert response.context["stale"] is False
 
 
-def test_project_page_charts_one_per_metric_with_series_per_period(client, railway):
+def test_project_page_charts_one_series_each_and_states_single_figures(
+    client, railway
+):
     passengers = Metric.objects.get(key="passengers")
     cargo = Metric.objects.get(key="cargo_tonnes")
-    ObservationFactory(project=railway, metric=passengers, as_of=date(2022, 1, 3))
+    other = Metric.objects.get(key="other")
+    for day in (date(2022, 1, 3), date(2023, 1, 3)):
+        ObservationFactory(project=railway, metric=passengers, as_of=day)
     ObservationFactory(
         project=railway, metric=passengers, period="year", as_of=date(2022, 12, 31)
     )
     ObservationFactory(project=railway, metric=cargo, as_of=date(2022, 1, 3))
+    for day, counted in [
+        (date(2023, 2, 1), "tonnes of cross-border goods"),
+        (date(2024, 2, 1), "passengers on international trains"),
+    ]:
+        ObservationFactory(
+            project=railway, metric=other, counted=counted, as_of=day, value=7
+        )
 
     response = client.get(reverse("projects:detail", args=[railway.slug]))
 
     chart_list = response.context["charts"]
-    assert [c["metric"].key for c in chart_list] == ["passengers", "cargo_tonnes"]
-    names = [trace["name"] for trace in chart_list[0]["spec"]["data"]]
-    assert names == ["Cumulative to date", "Per year"]
-    assert 'id="chart-passengers"' in response.text
+    assert [c["spec"]["layout"]["title"]["text"] for c in chart_list] == [
+        "Passengers, cumulative to date"
+    ]
+    single = response.context["single_figures"]
+    assert len(single) == 4
+    assert "tonnes of cross-border goods" in response.text
     assert "<script>" not in response.text.replace("<script src", "")
 
 
@@ -334,27 +348,55 @@ def test_project_figures_export_lists_its_figures(client, railway):
 # Pure parts
 
 
-def test_metric_chart_marks_qualifiers_and_skips_undated():
-    metric = Metric(key="passengers", name="Passengers", unit="passengers")
-    source = SourceFactory.build(publisher="Xinhua")
+def test_series_chart_marks_qualifiers_and_skips_undated():
+    metric = Metric(pk=1, key="passengers", name="Passengers", unit="passengers")
+    source = SourceFactory.build(pk=1, publisher="Xinhua")
     figures = [
-        Observation(metric=metric, source=source, value=v, qualifier=q, as_of=d, pk=i)
+        Observation(
+            metric=metric, source=source, value=v, qualifier=q, as_of=d, pk=i
+        )
         for i, (v, q, d) in enumerate(
             [
                 (1_000_000, "exact", date(2022, 1, 1)),
                 (10_000_000, "more_than", date(2025, 7, 22)),
                 (5, "about", None),
-            ]
+            ],
+            start=1,
         )
     ]
 
-    spec = charts.metric_chart(metric, figures)
+    (series,) = charts.split_series(figures)
+    spec = charts.series_chart(series)
 
     line = spec["data"][0]
     assert line["y"] == [1_000_000.0, 10_000_000.0]
     assert line["marker"]["symbol"] == ["circle", "triangle-up"]
+    assert "lower bound" in line["text"][1]
     assert spec["data"][1]["name"] == "Lower bound (more than)"
+    assert spec["layout"]["xaxis"]["type"] == "date"
     assert json.dumps(spec)
+
+
+def test_split_series_never_joins_a_day_to_a_total_or_a_subset_to_a_total():
+    metric = Metric(pk=1, key="passengers", name="Passengers", unit="passengers")
+    source = SourceFactory.build(pk=1)
+    rows = [
+        ("cumulative", "", date(2024, 1, 1)),
+        ("cumulative", "", date(2025, 1, 1)),
+        ("day", "", date(2024, 6, 1)),
+        ("cumulative", "international passengers", date(2024, 3, 1)),
+    ]
+    figures = [
+        Observation(
+            metric=metric, source=source, value=1, period=p, counted=c, as_of=d, pk=i
+        )
+        for i, (p, c, d) in enumerate(rows, start=1)
+    ]
+
+    found = charts.split_series(figures)
+
+    assert [len(s.figures) for s in found] == [2, 1, 1]
+    assert {s.key.period for s in found} == {"cumulative", "day"}
 
 
 def test_compare_sources_counts_agreeing_sources_and_flags_conflicts():

@@ -61,7 +61,8 @@ def test_project_history_lists_changes_without_users(
     response = client.get(reverse("projects:history", args=[project.slug]))
 
     assert response.status_code == 200
-    assert "1000.0000</del> → 1200" in response.text
+    assert "1,000 passengers</del> → 1,200 passengers" in response.text
+    assert "Cumulative to date" in response.text  # a choice by its label
     assert "5555" not in response.text
     assert figure.history.first().history_user == editor
     assert "jane" not in response.text

@@ -1,4 +1,3 @@
-from collections import defaultdict
 from datetime import timedelta
 
 from django.db.models import F
@@ -52,6 +51,7 @@ def project_detail(request, slug):
     project = get_object_or_404(Project.objects.with_countries(), slug=slug)
     figures = list(project.observations.published().with_related().chronological())
     latest = max((f.as_of for f in figures if f.as_of), default=None)
+    charted, single = _series_charts(figures)
     return render(
         request,
         "explorer/project_detail.html",
@@ -59,11 +59,12 @@ def project_detail(request, slug):
             "project": project,
             "figures": figures,
             "conflicts": compare_sources(figures),
-            "charts": _metric_charts(figures),
+            "charts": charted,
+            "single_figures": single,
             "milestones": project.milestones.select_related("source").order_by(
                 F("date").asc(nulls_last=True), "pk"
             ),
-            "metric_table_headers": charts.METRIC_TABLE_HEADERS,
+            "series_table_headers": charts.SERIES_TABLE_HEADERS,
             "latest": latest,
             "stale": latest is not None and latest < timezone.localdate() - STALE_AFTER,
         },
@@ -85,18 +86,19 @@ def project_detail_export(request, slug, fmt):
     return figure_export(request, fmt, figures, filename=f"bri-{project.slug}-figures")
 
 
-def _metric_charts(figures):
-    """One chart per metric with dated figures, in the metrics' order."""
-    by_metric = defaultdict(list)
-    for figure in sorted(figures, key=lambda f: (f.metric.sort_order, f.metric_id)):
-        by_metric[figure.metric].append(figure)
-    return [
-        {
-            "id": f"chart-{metric.key}",
-            "metric": metric,
-            "spec": charts.metric_chart(metric, group),
-            "table": charts.metric_table(group),
-        }
-        for metric, group in by_metric.items()
-        if any(figure.as_of for figure in group)
-    ]
+def _series_charts(figures):
+    """A chart per series with two or more dates; the figures of one-date
+    series are listed instead (a chart of one point says nothing more)."""
+    charted, single = [], []
+    for index, series in enumerate(charts.split_series(figures)):
+        if len(series.dates) < 2:
+            single += series.figures
+            continue
+        charted.append(
+            {
+                "id": f"chart-{index}",
+                "spec": charts.series_chart(series),
+                "table": charts.series_table(series),
+            }
+        )
+    return charted, single

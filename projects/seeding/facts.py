@@ -91,7 +91,12 @@ def _project_milestone(report, project, record, item):
             "kind": item["kind"],
             "date": on,
             "date_precision": precision,
-            "source": url_only_source(report, item["source_url"]),
+            "source": url_only_source(
+                report,
+                item["source_url"],
+                title=item.get("source_title", ""),
+                publisher=item.get("source_publisher", ""),
+            ),
             "note": " ".join(
                 filter(
                     None,
@@ -168,7 +173,7 @@ def _cost(report, record, cost, metrics, projects, source):
             "period_start": None,
             "as_of": as_of,
             "as_of_precision": precision or DatePrecision.DAY,
-            "counted": "USD cost as stated",
+            "counted": "",
             "note": note,
         },
         metrics,

@@ -10,6 +10,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from projects.units import derive_unit
 from sources.dates import DatePrecision, parse_partial_date
 from sources.periods import period_start_for
 
@@ -57,6 +58,70 @@ OVERRIDES = {
         "period_start": date(2022, 1, 1),
     },
 }
+
+
+# The facts' unit text often only restates the metric, with the figure's date
+# or period in it ("train trips (H1 2021)", "USD construction contracts,
+# 2024"): such a figure counts what its metric counts and its ``counted``
+# stays empty, so that it joins the metric's series. Anything else the text
+# says narrows the figure (a subset, a design capacity) and is kept.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATE_WORDS = (
+    rf"(?:\d{{4}}(?:-\d{{2}}){{0,2}}|[hq][1-4]|{_MONTH}|to|since|end|year|inferred|"
+    r"projected|record|preliminary|milestone|at|full|operation|capacity|"
+    r"per|month|one|day|in|-|–|,|;)"
+)
+_DATE_NOTE = re.compile(
+    rf"\s*(?:\((?:{_DATE_WORDS}|\s)+\)|,(?:\s*{_DATE_WORDS})+)\s*$",
+    re.IGNORECASE,
+)
+_WHAT_THE_METRIC_COUNTS = {
+    "passengers": {
+        "passengers",
+        "passenger trips",
+        "passengers in one day",
+        "passengers per year",
+        "passenger trips per month",
+        "passengers (millionth passenger)",
+    },
+    "freight_trips": {"train trips", "freight trains", "freight train journeys"},
+    "cargo_tonnes": {"tonnes"},
+    "teu": {"teu", "teu (standard containers)", "teu (2019 year-to-date milestone)"},
+    "capacity_gw": {"gw", "gw electricity", "gw power"},
+    "jobs": {"jobs"},
+    "partner_countries": {"countries"},
+    "partner_organizations": {"international organizations"},
+    "partners": {
+        "countries and international organisations (combined)",
+        "countries and international organizations (combined)",
+    },
+    "countries_reached": {"countries"},
+    "agreements": {"cooperation documents"},
+    "workshops": {"workshops"},
+    "people_trained": {"people trained"},
+    "engagement_usd": {
+        "usd bri engagement",
+        "usd bri engagement (investment + construction)",
+        "usd bri engagement, 2024 (preliminary; ~340 deals, 149 countries)",
+        "usd bri engagement, 2024 (revised figure in 2025 report)",
+        "usd bri engagement, h1 2025 (record six-month total)",
+        "usd cumulative bri engagement 2013-2024",
+        "usd cumulative engagement with 150 countries since 2013",
+    },
+    "construction_usd": {"usd construction contracts"},
+    "investment_usd": {"usd investments", "usd direct investment"},
+}
+
+
+def counted_for(metric, unit):
+    """What a figure of ``metric`` counts, if narrower than the metric: ""
+    when the facts' unit text only restates the metric and its date."""
+    text = unit.strip()
+    while (trimmed := _DATE_NOTE.sub("", text)) != text:
+        text = trimmed
+    if text.lower() in _WHAT_THE_METRIC_COUNTS.get(metric, ()):
+        return ""
+    return text or unit.strip()
 
 
 def language_of(*texts):
@@ -133,9 +198,11 @@ def map_fact(scope, fact):
     if approximate:
         notes.append(f"Date approximate ({fact['as_of']}).")
     change = _CHANGE.search(f"{fact.get('note', '')} {unit}")
+    metric = _metric_for(scope, fact["metric"], unit)
+    counted = unit.strip() if metric == "other" else counted_for(metric, unit)
     return {
         "scope": override.get("scope", scope),
-        "metric": _metric_for(scope, fact["metric"], unit),
+        "metric": metric,
         "value": Decimal(str(fact["value"])),
         "qualifier": qualifier,
         "period": period,
@@ -145,7 +212,8 @@ def map_fact(scope, fact):
         "as_of": as_of,
         "as_of_precision": precision or DatePrecision.DAY,
         "change_percent": Decimal(change.group(1)) if change else None,
-        "counted": unit,
+        "counted": counted,
+        "unit": derive_unit(counted) if metric == "other" else "",
         "confidence": fact.get("confidence", ""),
         "note": " ".join(n for n in notes if n),
     }

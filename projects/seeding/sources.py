@@ -78,12 +78,12 @@ def _reference_source(report, entry, language):
     )
 
 
-def url_only_source(report, url):
-    """The Source for a URL cited without title or publisher (a milestone's
-    source_url that no facts entry cites).
+def url_only_source(report, url, *, title="", publisher=""):
+    """The Source for a URL cited by a milestone that no facts entry cites,
+    with the headline researched for it (fixtures/SOURCE_TITLES.md).
 
-    The title says plainly what it is, "<host> page", instead of inventing
-    a headline or wearing a bracketed tag.
+    Without one, the title says plainly what it is, "<host> page", instead
+    of inventing a headline or wearing a bracketed tag.
     """
     existing = Source.objects.filter(url=url).first()
     if existing is not None:
@@ -94,5 +94,5 @@ def url_only_source(report, url):
         Source,
         report,
         lookup={"url": url},
-        values={"title": f"{host} page", "publisher": host},
+        values={"title": title or f"{host} page", "publisher": publisher or host},
     )

@@ -288,6 +288,7 @@ class RowBuilder:
                 "source_id": None,  # set by _cite
                 "quote": "",
                 "counted": "",
+                "unit": "",
                 "confidence": "",
                 "note": "",
                 "status": "draft" if rng.random() < DRAFT_SHARE else "published",

@@ -1,13 +1,20 @@
 """The FilterSets of the public lists: projects, figures, countries,
 agreements and sources, with the pieces they share (a year, a region, a
-"Sort by" choice)."""
+country, a metric, a "Sort by" choice, a text input with suggestions).
+
+Choices are cached under the data generation, so that rendering a form
+reads no table. Empty choices say what they mean ("Any sector")."""
 
 from typing import NamedTuple
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
+from django.urls import reverse_lazy
+from django.utils.html import format_html
 from django_filters.constants import EMPTY_VALUES
 
 from bri_tracker import data_generation
@@ -52,6 +59,43 @@ class ListFilterSet(django_filters.FilterSet):
     def rows(self):
         return self.qs if self.is_valid() else self.queryset.none()
 
+    @property
+    def params(self):
+        """The request's parameters without the empty ones, for the links
+        a list builds (pages, sorts, exports): ``{% querystring
+        filter.params page=2 %}``."""
+        params = QueryDict(mutable=True)
+        for key in self.data:
+            values = (
+                self.data.getlist(key)
+                if isinstance(self.data, QueryDict)
+                else [self.data[key]]
+            )
+            values = [value for value in values if str(value).strip()]
+            if values:
+                params.setlist(key, values)
+        return params
+
+
+class LookupInput(forms.TextInput):
+    """A text input that suggests values as one types: static/js/filters.js
+    fills its ``<datalist>`` from the JSON at ``lookup_url``
+    (explorer.views.lookups). Without JavaScript it is a plain text box."""
+
+    def __init__(self, lookup_url, attrs=None):
+        self.lookup_url = lookup_url
+        super().__init__(attrs)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        options_id = f"{attrs.get('id') or name}-options"
+        attrs.update(
+            {"list": options_id, "data-lookup": self.lookup_url, "autocomplete": "off"}
+        )
+        return super().render(name, value, attrs, renderer) + format_html(
+            '<datalist id="{}"></datalist>', options_id
+        )
+
 
 class YearFilter(django_filters.NumberFilter):
     """A four-digit year: year lookups fail beyond 9999, decimals mean nothing."""
@@ -75,6 +119,37 @@ def _publisher_choices():
         "publisher-choices",
         lambda: [(name, name) for name in Source.objects.publishers()],
     )
+
+
+def _country_choices():
+    """(iso3, name) of every country, by name."""
+    return data_generation.cached(
+        "country-choices",
+        lambda: list(
+            Country.objects.order_by("name", "iso3").values_list("iso3", "name")
+        ),
+    )
+
+
+def _metrics():
+    """{key: (id, name)} of every metric, in the metrics' order."""
+    return data_generation.cached(
+        "metrics-by-key",
+        lambda: {
+            key: (pk, name)
+            for pk, key, name in Metric.objects.order_by(
+                "sort_order", "name"
+            ).values_list("pk", "key", "name")
+        },
+    )
+
+
+def _metric_choices():
+    return [(key, name) for key, (_, name) in _metrics().items()]
+
+
+def _metric_id(key):
+    return _metrics()[key][0]
 
 
 # Projects
@@ -103,21 +178,27 @@ class ProjectFilter(ListFilterSet):
     q = django_filters.CharFilter(
         label="Search", method="filter_search", max_length=200
     )
-    country = django_filters.ModelMultipleChoiceFilter(
-        field_name="countries__iso3",
-        to_field_name="iso3",
-        queryset=Country.objects.filter(
-            Exists(Project.countries.through.objects.filter(country=OuterRef("pk")))
-        ),
+    country = django_filters.MultipleChoiceFilter(
+        choices=_country_choices,
+        method="filter_countries",
         label="Country",
-        distinct=True,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     region = django_filters.ChoiceFilter(
-        choices=_region_choices, method="filter_region", label="Region"
+        choices=_region_choices,
+        method="filter_region",
+        label="Region",
+        empty_label="Any region",
     )
-    sector = django_filters.ChoiceFilter(choices=Project.Sector.choices)
-    kind = django_filters.ChoiceFilter(choices=Project.Kind.choices)
-    status = django_filters.ChoiceFilter(choices=Project.Status.choices)
+    sector = django_filters.ChoiceFilter(
+        choices=Project.Sector.choices, empty_label="Any sector"
+    )
+    kind = django_filters.ChoiceFilter(
+        choices=Project.Kind.choices, empty_label="Any kind"
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Project.Status.choices, empty_label="Any status"
+    )
     opened_from = YearFilter(
         field_name="opened_on__year",
         lookup_expr="gte",
@@ -132,11 +213,11 @@ class ProjectFilter(ListFilterSet):
         min_value=1900,
         max_value=2100,
     )
-    metric = django_filters.ModelChoiceFilter(
-        queryset=Metric.objects.all(),
-        to_field_name="key",
+    metric = django_filters.ChoiceFilter(
+        choices=_metric_choices,
         method="filter_metric",
         label="Has figures for",
+        empty_label="Any metric",
     )
     sort = SortFilter(PROJECT_SORTS, default_label="Name (A-Z)")
 
@@ -144,28 +225,53 @@ class ProjectFilter(ListFilterSet):
         model = Project
         fields = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form.fields["country"].widget = forms.SelectMultiple(attrs={"size": 6})
-
     def filter_search(self, queryset, name, value):
         found = queryset.search(value)
         if "search_rank" in found.query.annotations:
             return found.order_by(F("search_rank").desc(nulls_last=True), "name")
         return found
 
+    def filter_countries(self, queryset, name, value):
+        # A subquery rather than a join: a project in two of the countries
+        # is listed once, without DISTINCT.
+        in_country = Project.countries.through.objects.filter(
+            project=OuterRef("pk"), country__iso3__in=value
+        )
+        return queryset.filter(Exists(in_country))
+
     def filter_region(self, queryset, name, value):
         return queryset.in_region(value)
 
     def filter_metric(self, queryset, name, value):
-        return queryset.with_figures_of(value)
+        return queryset.with_figures_of(_metric_id(value))
 
 
 # Figures
 
-# The figure list's default order: newest first (FigureFilter's empty choice).
-FIGURE_DEFAULT_ORDER = (F("as_of").desc(nulls_last=True), "-pk")
+# Source ids are bigint; a longer number is no id (and would overflow).
+MAX_ID = 2**63 - 1
+
+
+def _projected():
+    return ExpressionWrapper(
+        Q(qualifier=Observation.Qualifier.PROJECTED), output_field=BooleanField()
+    )
+
+
+# The figure list's default order (FigureFilter's empty choice): figures
+# achieved, newest first, then projections, so that a 2030 target does not
+# top the list. The index figure_achieved_first (projects.Observation) reads
+# it in this order.
+FIGURE_DEFAULT_ORDER = (
+    _projected().asc(),
+    F("as_of").desc(nulls_last=True),
+    F("pk").desc(),
+)
 FIGURE_SORTS = {
+    "-as_of": Sort(
+        "As of (newest first, projections included)",
+        (F("as_of").desc(nulls_last=True), "-pk"),
+    ),
     "as_of": Sort("As of (oldest first)", (F("as_of").asc(nulls_last=True), "pk")),
     "-value": Sort("Value (largest first)", ("-value", "pk")),
     "value": Sort("Value (smallest first)", ("value", "pk")),
@@ -173,47 +279,112 @@ FIGURE_SORTS = {
 }
 
 
+# A text filter that finds at most this many projects (or sources) filters the
+# figures by their ids, read first, and PostgreSQL reads the figures through
+# the project's (source's) index. Past it, matches are common enough for the
+# list's order index to fill a page quickly, and the filter stays a subquery:
+# a subquery that finds a few rows would make PostgreSQL walk the whole order
+# index (2.5 s at 2M figures).
+FEW = 500
+
+
+def _named_or_matching(model, named: Q, matching: Q):
+    """Primary keys of the ``model`` rows ``named`` picks if there are any,
+    else of those ``matching`` finds; past FEW of them, a subquery. The rows
+    ``named`` picks must be among those ``matching`` finds: only ``matching``
+    is searched, so that it can use its indexes."""
+    rows = list(
+        model.objects.filter(matching)
+        .annotate(is_named=ExpressionWrapper(named, output_field=BooleanField()))
+        .order_by("-is_named")
+        .values_list("pk", "is_named")[: FEW + 1]
+    )
+    if rows and rows[0][1]:
+        return [pk for pk, is_named in rows if is_named]
+    if len(rows) <= FEW:
+        return [pk for pk, _ in rows]
+    return model.objects.filter(matching).values("pk")
+
+
+def _source_id_in_range(value):
+    text = value.strip()
+    if text.isascii() and text.isdigit() and int(text) > MAX_ID:
+        raise ValidationError("No source has this id.")
+
+
 class FigureFilter(ListFilterSet):
-    metric = django_filters.ModelMultipleChoiceFilter(
-        field_name="metric__key",
-        to_field_name="key",
+    metric = django_filters.MultipleChoiceFilter(
+        choices=_metric_choices,
+        method="filter_metrics",
         label="Metric",
-        queryset=Metric.objects.all(),
-        distinct=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
-    project = django_filters.ModelChoiceFilter(
-        queryset=Project.objects.only("slug", "name"),
-        to_field_name="slug",
-        widget=forms.TextInput(attrs={"placeholder": "project slug"}),
-        label="Project (slug)",
+    project = django_filters.CharFilter(
+        method="filter_project",
+        label="Project",
+        max_length=200,
+        widget=LookupInput(
+            reverse_lazy("projects:lookup"),
+            attrs={"placeholder": "Name, other name or slug"},
+        ),
     )
-    country = django_filters.ModelChoiceFilter(
-        field_name="project__countries",
-        queryset=Country.objects.all(),
-        to_field_name="iso3",
+    country = django_filters.ChoiceFilter(
+        field_name="project__countries__iso3",
+        choices=_country_choices,
         label="Country",
+        empty_label="Any country",
     )
     initiative_wide = django_filters.BooleanFilter(
         label="Initiative-wide only",
         widget=forms.CheckboxInput,
         method="filter_initiative_wide",
     )
-    qualifier = django_filters.ChoiceFilter(choices=Observation.Qualifier.choices)
-    period = django_filters.ChoiceFilter(choices=Observation.Period.choices)
+    qualifier = django_filters.ChoiceFilter(
+        choices=Observation.Qualifier.choices, empty_label="Any qualifier"
+    )
+    period = django_filters.ChoiceFilter(
+        choices=Observation.Period.choices, empty_label="Any period"
+    )
     from_year = YearFilter(
         field_name="as_of__year", lookup_expr="gte", label="As of, from year"
     )
     to_year = YearFilter(field_name="as_of__year", lookup_expr="lte", label="to year")
-    source = django_filters.ModelChoiceFilter(
-        queryset=Source.objects.only("pk"),
-        widget=forms.NumberInput,
-        label="Source id",
+    source = django_filters.CharFilter(
+        method="filter_source",
+        label="Source",
+        max_length=500,
+        validators=[_source_id_in_range],
+        widget=LookupInput(
+            reverse_lazy("sources:lookup"),
+            attrs={"placeholder": "Title, publisher or id"},
+        ),
     )
-    sort = SortFilter(FIGURE_SORTS, default_label="As of (newest first)")
+    sort = SortFilter(FIGURE_SORTS, default_label="Newest first, projections last")
 
     class Meta:
         model = Observation
         fields = []
+
+    def filter_metrics(self, queryset, name, value):
+        return queryset.filter(metric_id__in=[_metric_id(key) for key in value])
+
+    def filter_project(self, queryset, name, value):
+        """A project's slug or exact name picks that project; other text, the
+        projects whose name or other names contain it."""
+        text = value.strip()
+        named = Q(slug=text) | Q(name=text)
+        matching = Q(name__icontains=text) | Q(aliases__icontains=text) | Q(slug=text)
+        return queryset.filter(project__in=_named_or_matching(Project, named, matching))
+
+    def filter_source(self, queryset, name, value):
+        """A source's id or exact title picks it; other text, the sources whose
+        title or publisher contain it."""
+        text = value.strip()
+        if text.isascii() and text.isdigit():
+            return queryset.filter(source_id=int(text))
+        named = Q(title=text)
+        matching = Q(title__icontains=text) | Q(publisher__icontains=text)
+        return queryset.filter(source__in=_named_or_matching(Source, named, matching))
 
     def filter_initiative_wide(self, queryset, name, value):
         return queryset.initiative_wide() if value else queryset
@@ -241,11 +412,14 @@ class CountryFilter(ListFilterSet):
     q = django_filters.CharFilter(
         field_name="name", lookup_expr="icontains", label="Name", max_length=100
     )
-    region = django_filters.ChoiceFilter(choices=_region_choices, label="Region")
+    region = django_filters.ChoiceFilter(
+        choices=_region_choices, label="Region", empty_label="Any region"
+    )
     status = django_filters.ChoiceFilter(
         field_name="partner_status",
         choices=PartnerStatus.choices,
         label="Partner status",
+        empty_label="Any partner status",
     )
     sort = SortFilter(COUNTRY_SORTS, default_label="Name (A-Z)")
 
@@ -276,13 +450,23 @@ class PartnerAgreementFilter(ListFilterSet):
         max_value=2100,
     )
     region = django_filters.ChoiceFilter(
-        field_name="country__region", choices=_region_choices, label="Region"
+        field_name="country__region",
+        choices=_region_choices,
+        label="Region",
+        empty_label="Any region",
     )
-    country = django_filters.ModelChoiceFilter(
-        queryset=Country.objects.all(), to_field_name="iso3", label="Country"
+    country = django_filters.ChoiceFilter(
+        field_name="country__iso3",
+        choices=_country_choices,
+        label="Country",
+        empty_label="Any country",
     )
-    kind = django_filters.ChoiceFilter(choices=PartnerAgreement.Kind.choices)
-    status = django_filters.ChoiceFilter(choices=PartnerAgreement.Status.choices)
+    kind = django_filters.ChoiceFilter(
+        choices=PartnerAgreement.Kind.choices, empty_label="Any kind"
+    )
+    status = django_filters.ChoiceFilter(
+        choices=PartnerAgreement.Status.choices, empty_label="Any status"
+    )
     sort = SortFilter(AGREEMENT_SORTS, default_label="Oldest first")
 
     class Meta:
@@ -313,11 +497,14 @@ class SourceFilter(ListFilterSet):
     q = django_filters.CharFilter(
         method="search", label="Title or publisher", max_length=200
     )
-    publisher = django_filters.ChoiceFilter(choices=_publisher_choices)
+    publisher = django_filters.ChoiceFilter(
+        choices=_publisher_choices, empty_label="Any publisher"
+    )
     stored = django_filters.ChoiceFilter(
         label="Text",
         choices=[(TEXT, "Stored text"), (REFERENCE, "Reference only")],
         method="filter_stored",
+        empty_label="Stored or reference only",
     )
     year = YearFilter(field_name="published_on__year", label="Year published")
     sort = SortFilter(SOURCE_SORTS, default_label="Newest first")

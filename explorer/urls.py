@@ -4,12 +4,15 @@ from django.urls import path
 
 from explorer.feeds import CountryFiguresFeed, ProjectFiguresFeed
 from explorer.views import agreements, countries, figures, projects, sources
+from explorer.views.lookups import project_lookup, source_lookup
 
 EXPORT = "export.<str:fmt>"
 
 project_patterns = [
     path("", projects.project_list, name="list"),
     path(EXPORT, projects.project_list_export, name="export"),
+    # Not a slug (the dot), so no project page is hidden by it.
+    path("lookup.json", project_lookup, name="lookup"),
     path("<slug:slug>/", projects.project_detail, name="detail"),
     path(f"<slug:slug>/{EXPORT}", projects.project_detail_export, name="detail_export"),
     path("<slug:slug>/feed/", ProjectFiguresFeed(), name="feed"),
@@ -38,5 +41,6 @@ agreement_patterns = [
 source_patterns = [
     path("", sources.source_list, name="list"),
     path(EXPORT, sources.source_list_export, name="export"),
+    path("lookup.json", source_lookup, name="lookup"),
     path("<int:pk>/", sources.source_detail, name="detail"),
 ]

@@ -151,13 +151,11 @@ def test_figure_list_sorts_by_value(client):
     "params",
     [
         {"metric": "no_such_metric"},
-        {"project": "no-such-project"},
         {"qualifier": "roughly"},
         {"period": "decade"},
         {"from_year": "abc"},
         {"to_year": "99999999999"},
         {"from_year": "2020.5"},
-        {"source": "abc"},
         {"source": "999999999999999999999999"},
         {"sort": "nonsense"},
     ],
@@ -171,6 +169,20 @@ def test_figure_list_bad_filter_is_a_200_with_errors_and_no_results(client, para
     assert response.context["filter"].errors
     assert 'class="error"' in response.text
     assert list(response.context["figures"]) == []
+
+
+@pytest.mark.parametrize(
+    "params", [{"project": "no-such-project"}, {"source": "no such source"}]
+)
+def test_figure_list_text_that_names_nothing_shows_no_figures(client, params):
+    ObservationFactory()
+
+    response = _list(client, params)
+
+    assert response.status_code == 200
+    assert not response.context["filter"].errors
+    assert list(response.context["figures"]) == []
+    assert "0 figures" in response.text
 
 
 @pytest.mark.parametrize("number", ["99999999", "abc", "0"])

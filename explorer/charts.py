@@ -208,6 +208,8 @@ def time_chart(title, y_title, series_points, *, right=None):
             "side": "right",
             "rangemode": "tozero",
             "showgrid": False,
+            # Round ticks of its own, not ticks aligned to the left axis.
+            "tickmode": "auto",
         }
     return {"data": data, "layout": layout}
 

@@ -125,9 +125,14 @@ class ObservationAdmin(ImportExportMixin, EditorAdmin):
         ),
         ("Source", {"fields": ["source", "quote", "change_percent"]}),
         (
-            "Notes",
-            {"fields": ["counted", "confidence", "note", "value_checked"]},
+            "What is counted",
+            {
+                "fields": ["counted", "unit"],
+                "description": "Required for an “Other figure”; for other "
+                "metrics, only when the figure counts something narrower.",
+            },
         ),
+        ("Notes", {"fields": ["confidence", "note", "value_checked"]}),
     ]
 
     @admin.display(description="Source")
@@ -227,6 +232,7 @@ class FigureCandidateAdmin(admin.ModelAdmin):
         "as_of",
         "period",
         "project",
+        "counted",
         "confidence",
         "decision",
         "reject_reason",
@@ -239,6 +245,7 @@ class FigureCandidateAdmin(admin.ModelAdmin):
         "as_of",
         "period",
         "project",
+        "counted",
         "reject_reason",
     ]
     list_filter = ["decision", "metric", ("source", admin.RelatedOnlyFieldListFilter)]

@@ -436,6 +436,19 @@ class FigureFields(models.Model):
     quote = models.TextField(
         blank=True, help_text="The exact words of the source that state the figure."
     )
+    counted = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="What exactly is counted, if narrower than the metric; required "
+        "for “Other figure” (e.g. “value of goods carried”).",
+    )
+    unit = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="Only for “Other figure”: the unit of the value (US$, CNY, "
+        "tonnes, percent, passengers). Read from the counted text when left "
+        "empty. Other figures are in their metric's unit.",
+    )
 
     class Meta:
         abstract = True
@@ -461,19 +474,6 @@ class Observation(FigureFields, AuditedModel):
     )
     source = models.ForeignKey(
         "sources.Source", on_delete=models.PROTECT, related_name="observations"
-    )
-    counted = models.CharField(
-        max_length=200,
-        blank=True,
-        help_text="What exactly is counted, if narrower than the metric; required "
-        "for “Other figure” (e.g. “value of goods carried”).",
-    )
-    unit = models.CharField(
-        max_length=30,
-        blank=True,
-        help_text="Only for “Other figure”: the unit of the value (US$, CNY, "
-        "tonnes, percent, passengers). Read from the counted text when left "
-        "empty. Other figures are in their metric's unit.",
     )
     confidence = models.CharField(max_length=6, choices=Confidence.choices, blank=True)
     note = models.TextField(blank=True)
@@ -833,7 +833,8 @@ class FigureCandidate(FigureFields):
             metric=metric,
             project=project,
             confidence=figure.confidence,
-            **{name: getattr(figure, name) for name in names},
+            # The extractor does not say what an “Other figure” counts.
+            **{name: getattr(figure, name) for name in names if hasattr(figure, name)},
         )
 
     def as_observation(self, **extra) -> "Observation":

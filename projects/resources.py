@@ -98,7 +98,6 @@ class ObservationResource(AllOrNothingResource):
             *Observation.field_names(),
             "as_of_precision",
             "source",
-            "counted",
             "confidence",
             "note",
             "status",

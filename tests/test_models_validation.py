@@ -107,6 +107,52 @@ def test_observation_negative_value_is_refused():
 
 
 @pytest.mark.django_db
+def test_other_figure_without_counted_text_is_refused():
+    other = Metric.objects.get(key="other")
+
+    message = refused(observation(metric=other, counted="", quote=""), "counted")
+
+    assert "Say what this figure counts" in message
+    assert not Observation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_other_figure_takes_its_unit_from_the_counted_text():
+    other = Metric.objects.get(key="other")
+    figure = observation(
+        metric=other,
+        counted="USD (value of goods carried)",
+        value=Decimal("490000000000"),
+        qualifier="more_than",
+        quote="",
+    )
+
+    clean_and_save(figure)
+
+    saved = Observation.objects.get()
+    assert saved.unit == "US$"
+    assert saved.display_value == "US$490B+"
+
+
+@pytest.mark.django_db
+def test_other_figure_whose_unit_cannot_be_read_must_state_it():
+    other = Metric.objects.get(key="other")
+
+    message = refused(
+        observation(metric=other, counted="about the railway", quote=""), "unit"
+    )
+
+    assert "State the unit" in message
+
+
+@pytest.mark.django_db
+def test_a_metric_figure_has_no_unit_of_its_own():
+    message = refused(observation(unit="tonnes", quote=""), "unit")
+
+    assert "Only an “Other figure”" in message
+
+
+@pytest.mark.django_db
 def test_observation_period_starting_after_as_of_is_refused():
     figure = observation(
         period=Observation.Period.SPAN,

@@ -153,8 +153,8 @@ def test_source_list_query_count_is_flat(client, django_assert_max_num_queries, 
         ObservationFactory(source=source)
     ReleaseFactory(duplicate_of=SourceFactory())
 
-    # publisher choices, page count, page rows, four footer counts
-    with django_assert_max_num_queries(7):
+    # publisher choices, page count, page rows, five footer counts
+    with django_assert_max_num_queries(8):
         response = _list(client)
 
     assert response.status_code == 200
@@ -295,8 +295,8 @@ def test_source_detail_query_count_is_flat(
     PartnerAgreementFactory.create_batch(3, source=release, quote="BEIJING")
     ReleaseFactory.create_batch(3, duplicate_of=release)
 
-    # source, duplicates, figures, milestones, agreements, four footer counts
-    with django_assert_max_num_queries(9):
+    # source, duplicates, figures, milestones, agreements, five footer counts
+    with django_assert_max_num_queries(10):
         response = _detail(client, release)
 
     assert response.status_code == 200

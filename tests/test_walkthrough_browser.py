@@ -15,8 +15,8 @@ def test_walkthrough_from_projects_to_the_quoted_sentence(
     page.goto(f"{live_server.url}/projects/")
     page.get_by_role("link", name="China-Europe Railway Express").click()
 
-    page.wait_for_selector("#chart-freight_trips-figure .main-svg")
-    assert page.locator("#chart-freight_trips-figure .scatterlayer .point").count() > 10
+    page.wait_for_selector("#chart-freight_trips-cumulative-figure .main-svg")
+    assert page.locator("#chart-freight_trips-cumulative-figure .scatterlayer .point").count() > 10
 
     page.locator("tr", has_text="110K+ trips").get_by_role("link").last.click()
     mark = page.locator("mark.quote:target")
@@ -42,11 +42,11 @@ def test_walkthrough_filter_projects_from_the_form(
 def test_walkthrough_chart_data_table_toggle(live_server, offline_page, seeded_live):
     page = offline_page
     page.goto(f"{live_server.url}/projects/china-laos-railway/")
-    page.wait_for_selector("#chart-passengers-figure .main-svg")
-    table = page.locator("#chart-passengers-figure table")
+    page.wait_for_selector("#chart-passengers-cumulative-figure .main-svg")
+    table = page.locator("#chart-passengers-cumulative-figure table")
     assert not table.is_visible()
 
-    page.locator("#chart-passengers-figure summary").click()
+    page.locator("#chart-passengers-cumulative-figure summary").click()
 
     assert table.is_visible()
     assert table.locator("tbody tr").count() > 5

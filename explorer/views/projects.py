@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.db.models import F
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.text import slugify
 
 from bri_tracker.exports import stream_export
 from bri_tracker.pagination import CachedCountPaginator
@@ -14,6 +15,7 @@ from explorer.history import change_log
 from projects.models import Project
 
 PAGE_SIZE = 25
+MAX_CHART_ID = 60
 STALE_AFTER = timedelta(days=365)
 
 
@@ -90,15 +92,22 @@ def _series_charts(figures):
     """A chart per series with two or more dates; the figures of one-date
     series are listed instead (a chart of one point says nothing more)."""
     charted, single = [], []
-    for index, series in enumerate(charts.split_series(figures)):
+    for series in charts.split_series(figures):
         if len(series.dates) < 2:
             single += series.figures
             continue
         charted.append(
             {
-                "id": f"chart-{index}",
+                "id": _chart_id(series),
                 "spec": charts.series_chart(series),
                 "table": charts.series_table(series),
             }
         )
     return charted, single
+
+
+def _chart_id(series):
+    """Stable across edits and readable in a link: "chart-passengers-cumulative"."""
+    metric = series.figures[0].metric
+    name = slugify(f"{metric.key}-{series.key.period}-{series.key.counted}")
+    return f"chart-{name[:MAX_CHART_ID].strip('-')}"

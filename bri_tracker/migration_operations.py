@@ -38,3 +38,16 @@ class AddFieldInPlace(migrations.AddField):
             f"ADD COLUMN {schema_editor.quote_name(field.column)} {definition}",
             params,
         )
+
+
+class PostgresRunSQL(migrations.RunSQL):
+    """RunSQL for PostgreSQL-only statements (trigram indexes, say); on
+    other databases it does nothing."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)

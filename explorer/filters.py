@@ -313,6 +313,12 @@ def _source_id_in_range(value):
 
 
 class FigureFilter(ListFilterSet):
+    q = django_filters.CharFilter(
+        method="filter_text",
+        label="Search",
+        max_length=200,
+        help_text="What is counted, a metric, a project or one of its countries",
+    )
     metric = django_filters.MultipleChoiceFilter(
         choices=_metric_choices,
         method="filter_metrics",
@@ -388,6 +394,30 @@ class FigureFilter(ListFilterSet):
 
     def filter_initiative_wide(self, queryset, name, value):
         return queryset.initiative_wide() if value else queryset
+
+    def filter_text(self, queryset, name, value):
+        """Figures whose counted text contains ``value``, of a metric whose
+        name does, or of a project the project search finds (its names,
+        aliases and countries). The metrics and projects are looked up
+        first, so that the figures are found through their indexes."""
+        text = value.strip()
+        if not text:
+            return queryset
+        metrics = [
+            pk
+            for pk, metric_name in _metrics().values()
+            if text.casefold() in metric_name.casefold()
+        ]
+        projects = Project.objects.search(text).order_by().values_list("pk", flat=True)
+        project_ids = list(projects[: FEW + 1])
+        in_projects = (
+            Q(project__in=project_ids)
+            if len(project_ids) <= FEW
+            else Q(project__in=Project.objects.search(text).order_by().values("pk"))
+        )
+        return queryset.filter(
+            Q(counted__icontains=text) | Q(metric__in=metrics) | in_projects
+        )
 
 
 # Countries and agreements

@@ -441,3 +441,37 @@ def test_figure_export_query_count_is_flat(client, django_assert_max_num_queries
         rows = _csv_rows(client.get(reverse("figures:export", args=["csv"])))
 
     assert len(rows) == 30
+
+
+# Search
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a country of the project (Kenya), not in any figure's own text
+        ("Kenya", {"mombasa-nairobi-standard-gauge-railway", "luban-workshops"}),
+        # what an Other figure counts
+        ("value of goods carried", {"china-europe-railway-express"}),
+        # a project's alias
+        ("Whoosh", {"jakarta-bandung-high-speed-railway"}),
+    ],
+)
+def test_figure_search_matches_countries_counted_text_and_aliases(
+    client, seeded, text, expected
+):
+    response = client.get(reverse("figures:list"), {"q": text})
+
+    figures = response.context["figures"]
+    slugs = {f.project.slug for f in figures if f.project}
+    assert figures
+    assert slugs & expected
+    assert slugs <= expected
+
+
+def test_figure_search_by_counted_text_finds_only_those_figures(client, seeded):
+    response = client.get(reverse("figures:list"), {"q": "cross-border"})
+
+    figures = response.context["figures"]
+    assert figures
+    assert all("cross-border" in f.counted.lower() for f in figures)

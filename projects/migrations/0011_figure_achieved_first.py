@@ -6,6 +6,8 @@ writes, ``("qualifier" = 'projected')``, so that the planner matches it."""
 
 from django.db import migrations
 
+from bri_tracker.migration_operations import PostgresRunSQL
+
 FORWARD = [
     """CREATE INDEX figure_achieved_first ON projects_observation
        ((qualifier = 'projected'), as_of DESC NULLS LAST, id DESC)
@@ -21,20 +23,11 @@ BACKWARD = [
 ]
 
 
-def _on_postgresql(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("projects", "0010_observation_unit"),
     ]
 
     operations = [
-        migrations.RunPython(_on_postgresql(FORWARD), _on_postgresql(BACKWARD)),
+        PostgresRunSQL(FORWARD, BACKWARD),
     ]

@@ -5,6 +5,8 @@ UPPER(column) LIKE UPPER(pattern)."""
 
 from django.db import migrations
 
+from bri_tracker.migration_operations import PostgresRunSQL
+
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     """CREATE INDEX source_title_trgm ON sources_source
@@ -19,20 +21,11 @@ BACKWARD = [
 ]
 
 
-def _on_postgresql(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("sources", "0004_source_created_at"),
     ]
 
     operations = [
-        migrations.RunPython(_on_postgresql(FORWARD), _on_postgresql(BACKWARD)),
+        PostgresRunSQL(FORWARD, BACKWARD),
     ]

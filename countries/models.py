@@ -27,7 +27,8 @@ class PartnerStatus(models.TextChoices):
 
     PARTNER = "partner", "Partner"
     WITHDRAWN = "withdrawn", "Withdrawn"
-    NONE = "none", "No agreement in force recorded"
+    UNCLEAR = "unclear", "Unclear: sources disagree on whether it signed"
+    NONE = "none", "No agreement recorded"
 
 
 class CountryQuerySet(models.QuerySet):
@@ -42,7 +43,8 @@ class CountryQuerySet(models.QuerySet):
         """Annotate what the recorded agreements say about each country.
 
         ``partner_status``: "partner" with an agreement in force, else
-        "withdrawn" with a withdrawn one, else "none". ``first_signed_on`` and
+        "withdrawn" with a withdrawn one, else "unclear" with one whose
+        signing sources dispute, else "none". ``first_signed_on`` and
         ``first_signed_precision``: the earliest dated agreement.
         ``withdrawn_on``: the latest end of a withdrawn agreement, only for
         withdrawn countries. ``agreement_count``. Subqueries, not joins, so
@@ -51,6 +53,7 @@ class CountryQuerySet(models.QuerySet):
         agreements = PartnerAgreement.objects.filter(country=OuterRef("pk"))
         in_force = Exists(agreements.filter(status=PartnerAgreementStatus.IN_FORCE))
         withdrawn = agreements.filter(status=PartnerAgreementStatus.WITHDRAWN)
+        unclear = agreements.filter(status=PartnerAgreementStatus.UNCLEAR)
         first = agreements.exclude(signed_on=None).order_by("signed_on", "pk")
         last_end = withdrawn.order_by(F("ended_on").desc(nulls_last=True), "-pk")
         counts = agreements.order_by().values("country").annotate(n=Count("pk"))
@@ -58,6 +61,7 @@ class CountryQuerySet(models.QuerySet):
             partner_status=Case(
                 When(in_force, then=Value(PartnerStatus.PARTNER)),
                 When(Exists(withdrawn), then=Value(PartnerStatus.WITHDRAWN)),
+                When(Exists(unclear), then=Value(PartnerStatus.UNCLEAR)),
                 default=Value(PartnerStatus.NONE),
                 output_field=CharField(),
             ),
@@ -100,11 +104,12 @@ class CountryQuerySet(models.QuerySet):
         return [(region, region) for region in regions]
 
     def map_rows(self) -> models.QuerySet:
-        """Rows {"iso3", "name", "partner_status"} of every country, by ISO3."""
+        """Rows {"iso3", "name", "partner_status", "first_signed_on"} of
+        every country, by ISO3."""
         return (
             self.with_partner_status()
             .order_by("iso3")
-            .values("iso3", "name", "partner_status")
+            .values("iso3", "name", "partner_status", "first_signed_on")
         )
 
 
@@ -166,6 +171,7 @@ class PartnerAgreementStatus(models.TextChoices):
     IN_FORCE = "in_force", "In force"
     WITHDRAWN = "withdrawn", "Withdrawn"
     EXPIRED = "expired", "Expired"
+    UNCLEAR = "unclear", "Unclear: sources disagree on whether it was signed"
 
 
 class PartnerAgreementQuerySet(models.QuerySet):

@@ -14,7 +14,7 @@ from bri_tracker import data_generation
 from countries.models import Country, PartnerAgreement
 from dashboard import charts
 from explorer.charts import MARKERS, TIDY_COLUMNS, chart_point
-from explorer.partner_charts import partner_status_map
+from explorer.partner_charts import map_counts, partner_status_map
 from projects.formatting import humanize_figure
 from projects.models import DashboardCard, Observation, Project
 from sources.dates import DatePrecision, format_partial_date
@@ -536,8 +536,9 @@ def _map():
     return _count_chart(
         "partner-map",
         "Partner status by country",
-        "From the agreements recorded here: partner (an agreement in force), "
-        "withdrawn, or no agreement in force recorded.",
+        map_counts(rows).caption()
+        + " From the partner register: every country's cooperation documents "
+        "with their sources (see a country's page).",
         partner_status_map(rows),
         ["Country", "ISO3", "Status"],
         [[r["name"], r["iso3"], r["partner_status"]] for r in rows],

@@ -7,17 +7,20 @@ JSON-safe dicts (dates as ISO strings, numbers as int or float).
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date
+from typing import NamedTuple
 
 from countries.models import PartnerStatus
 from sources.dates import DatePrecision, format_partial_date
 
-# z value of each status on the map, lowest first.
-MAP_STATUSES = (PartnerStatus.NONE, PartnerStatus.WITHDRAWN, PartnerStatus.PARTNER)
+# Flat colours of the statuses the map does not shade by year.
 STATUS_COLOURS = {
+    PartnerStatus.WITHDRAWN: "#b0202a",
+    PartnerStatus.UNCLEAR: "#e69f00",
     PartnerStatus.NONE: "#dfe3e8",
-    PartnerStatus.WITHDRAWN: "#d55e00",
-    PartnerStatus.PARTNER: "#0072b2",
 }
+UNDATED_COLOUR = "#5b7083"
+# Partners shade from light (early) to dark (recent) blue by first document.
+YEAR_SCALE = [[0, "#9ecae1"], [0.5, "#3182bd"], [1, "#08306b"]]
 # Same notation as the project charts: ▲ a lower bound, hollow approximate.
 QUALIFIER_SYMBOLS = {
     "exact": "circle",
@@ -32,53 +35,128 @@ PARTNERS_TABLE_HEADERS = ("Date", "Series", "Count", "Change or source")
 _PRECISION_RANK = {DatePrecision.DAY: 0, DatePrecision.MONTH: 1, DatePrecision.YEAR: 2}
 
 
-def partner_status_map(rows: Iterable[dict]) -> dict:
-    """World choropleth of partner status.
+class MapCounts(NamedTuple):
+    """How many countries the map draws in each colour."""
 
-    ``rows``: {"iso3", "name", "partner_status"} for every country
-    (CountryQuerySet.map_rows()). One trace with a numeric z per status and a
-    stepped colour scale, so each status gets one flat colour; the colour bar
-    doubles as the legend.
+    dated_partners: int
+    undated_partners: int
+    withdrawn: int
+    unclear: int
+    none: int
+
+    @property
+    def partners(self):
+        return self.dated_partners + self.undated_partners
+
+    def caption(self):
+        undated = (
+            f", {self.undated_partners} of them without a known date (grey-blue)"
+            if self.undated_partners
+            else ""
+        )
+        return (
+            f"The map draws {_countries(self.partners, 'partner ')}, shaded by "
+            f"the year of the first Belt and Road document{undated}; "
+            f"{self.withdrawn} withdrawn (red); {self.unclear} unclear, where "
+            "sources disagree on whether the country signed (amber); and "
+            f"{_countries(self.none)} with no agreement recorded (light grey)."
+        )
+
+
+def _countries(count, kind=""):
+    return f"{count} {kind}{'country' if count == 1 else 'countries'}"
+
+
+def map_counts(rows: Iterable[dict]) -> MapCounts:
+    rows = list(rows)
+    status = Counter(row["partner_status"] for row in rows)
+    undated = sum(
+        1
+        for row in rows
+        if row["partner_status"] == PartnerStatus.PARTNER
+        and row["first_signed_on"] is None
+    )
+    return MapCounts(
+        dated_partners=status[PartnerStatus.PARTNER] - undated,
+        undated_partners=undated,
+        withdrawn=status[PartnerStatus.WITHDRAWN],
+        unclear=status[PartnerStatus.UNCLEAR],
+        none=status[PartnerStatus.NONE],
+    )
+
+
+def partner_status_map(rows: Iterable[dict]) -> dict:
+    """World choropleth of the partner register.
+
+    ``rows``: {"iso3", "name", "partner_status", "first_signed_on"} for every
+    country (CountryQuerySet.map_rows()). Partners are shaded by the year of
+    their first document (a colour bar); withdrawn, unclear, undated partners
+    and countries with no agreement each get one flat colour and a legend
+    entry.
     """
     rows = list(rows)
-    steps = len(MAP_STATUSES)
-    colorscale = []
-    for index, status in enumerate(MAP_STATUSES):
-        colour = STATUS_COLOURS[status]
-        colorscale += [[index / steps, colour], [(index + 1) / steps, colour]]
-    totals = Counter(row["partner_status"] for row in rows)
-    labels = {status: PartnerStatus(status).label for status in MAP_STATUSES}
+    dated = [
+        r
+        for r in rows
+        if r["partner_status"] == PartnerStatus.PARTNER and r["first_signed_on"]
+    ]
+    years = [r["first_signed_on"].year for r in dated]
+    data = [
+        {
+            "type": "choropleth",
+            "name": "Partner, by year of first document",
+            "locationmode": "ISO-3",
+            "locations": [r["iso3"] for r in dated],
+            "z": years,
+            "text": [
+                f"{r['name']}: partner since {r['first_signed_on'].year}" for r in dated
+            ],
+            "hovertemplate": "%{text}<extra></extra>",
+            "zmin": min(years, default=0),
+            "zmax": max(years, default=1),
+            "colorscale": YEAR_SCALE,
+            "marker": {"line": {"color": "#ffffff", "width": 0.5}},
+            "colorbar": {
+                "title": {"text": "First document"},
+                "tickformat": "d",
+                "thickness": 12,
+                "len": 0.55,
+                "orientation": "h",
+                "y": -0.02,
+                "yanchor": "top",
+            },
+        }
+    ]
+    flat = [
+        ("Partner, date unknown", UNDATED_COLOUR, _undated),
+        (
+            PartnerStatus.WITHDRAWN.label,
+            STATUS_COLOURS[PartnerStatus.WITHDRAWN],
+            _is(PartnerStatus.WITHDRAWN),
+        ),
+        (
+            PartnerStatus.UNCLEAR.label,
+            STATUS_COLOURS[PartnerStatus.UNCLEAR],
+            _is(PartnerStatus.UNCLEAR),
+        ),
+        (
+            PartnerStatus.NONE.label,
+            STATUS_COLOURS[PartnerStatus.NONE],
+            _is(PartnerStatus.NONE),
+        ),
+    ]
+    for name, colour, keep in flat:
+        chosen = [r for r in rows if keep(r)]
+        if chosen:
+            data.append(_flat_trace(name, colour, chosen))
     return {
-        "data": [
-            {
-                "type": "choropleth",
-                "locationmode": "ISO-3",
-                "locations": [row["iso3"] for row in rows],
-                "z": [MAP_STATUSES.index(row["partner_status"]) for row in rows],
-                "text": [
-                    f"{row['name']}: {labels[row['partner_status']]}" for row in rows
-                ],
-                "hovertemplate": "%{text}<extra></extra>",
-                "zmin": -0.5,
-                "zmax": steps - 0.5,
-                "colorscale": colorscale,
-                "marker": {"line": {"color": "#ffffff", "width": 0.5}},
-                "colorbar": {
-                    "title": {"text": "Status"},
-                    "tickvals": list(range(steps)),
-                    "ticktext": [
-                        f"{labels[status]} ({totals[status]})"
-                        for status in MAP_STATUSES
-                    ],
-                    "thickness": 14,
-                    "len": 0.6,
-                },
-            }
-        ],
+        "data": data,
         "layout": {
-            "title": {"text": "Belt and Road partner status, from recorded agreements"},
+            "title": {"text": "Belt and Road partners, from the register"},
             "geo": {
                 "fitbounds": False,
+                # The 1:50m map: 1:110m has no Maldives, Singapore or Malta.
+                "resolution": 50,
                 "projection": {"type": "natural earth"},
                 "showframe": False,
                 "showcoastlines": False,
@@ -87,9 +165,34 @@ def partner_status_map(rows: Iterable[dict]) -> dict:
                 "showcountries": True,
                 "countrycolor": "#ffffff",
             },
+            "legend": {"orientation": "h", "y": -0.18},
             "margin": {"l": 0, "r": 0, "t": 40, "b": 0},
-            "height": 460,
+            "height": 520,
         },
+    }
+
+
+def _undated(row):
+    return row["partner_status"] == PartnerStatus.PARTNER and not row["first_signed_on"]
+
+
+def _is(status):
+    return lambda row: row["partner_status"] == status
+
+
+def _flat_trace(name, colour, rows):
+    return {
+        "type": "choropleth",
+        "name": name,
+        "showlegend": True,
+        "showscale": False,
+        "locationmode": "ISO-3",
+        "locations": [r["iso3"] for r in rows],
+        "z": [0] * len(rows),
+        "text": [f"{r['name']}: {name}" for r in rows],
+        "hovertemplate": "%{text}<extra></extra>",
+        "colorscale": [[0, colour], [1, colour]],
+        "marker": {"line": {"color": "#ffffff", "width": 0.5}},
     }
 
 
@@ -114,7 +217,8 @@ def cumulative_partners(rows: Iterable[dict]) -> list[dict]:
     names = {}
     precisions = defaultdict(lambda: DatePrecision.DAY)
     for row in rows:
-        if row["signed_on"] is None:
+        # An undated document cannot be placed; an unclear one is not counted.
+        if row["signed_on"] is None or row.get("status") == "unclear":
             continue
         if row["country_id"] is not None:
             key = ("country", row["country_id"])
@@ -165,6 +269,59 @@ def _merged(spans):
             continue
         merged.append((start, end))
     return merged
+
+
+def recorded_on(steps: list[dict], day: date) -> int:
+    """Partner countries the register counts on ``day``."""
+    count = 0
+    for step in steps:
+        if step["date"] > day:
+            break
+        count = step["countries"]
+    return count
+
+
+def comparison_note(steps: list[dict], reported: Iterable[dict], counts) -> str:
+    """What separates the register's line from the latest reported count of
+    partner countries: by how much, and the partners the line cannot draw.
+    ``counts``: MapCounts of every country."""
+    latest = [
+        row
+        for row in reported
+        if row["as_of"] is not None and row["metric_key"] == "partner_countries"
+    ]
+    if not latest:
+        return ""
+    row = max(latest, key=lambda r: r["as_of"])
+    recorded = recorded_on(steps, row["as_of"])
+    reported_value = int(row["value"])
+    gap = reported_value - recorded
+    at_least = "at least " if row["qualifier"] == "more_than" else ""
+    if gap > 0:
+        comparison = f"{at_least}{gap} fewer than reported"
+    elif gap < 0:
+        comparison = f"{-gap} more than reported"
+    else:
+        comparison = "the same number"
+    bound = " (a lower bound)" if row["qualifier"] == "more_than" else ""
+    reasons = []
+    if counts.undated_partners:
+        reasons.append(
+            f"{_countries(counts.undated_partners, 'partner ')} with no known "
+            "signing date, which the line cannot place"
+        )
+    if counts.unclear:
+        reasons.append(
+            f"{_countries(counts.unclear)} whose signing sources dispute, "
+            "which the line leaves out"
+        )
+    why = f" The register also holds {' and '.join(reasons)}." if reasons else ""
+    return (
+        f"On {row['as_of_display']} China reported {row['label']}{bound}; on "
+        f"that date the register's line counts {recorded} partner countries, "
+        f"{comparison}.{why} Official counts may also include countries whose "
+        "documents were never published."
+    )
 
 
 def cumulative_partners_chart(

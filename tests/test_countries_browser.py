@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from countries.models import Country
 from projects.models import Metric
 from tests.factories import CountryFactory, ObservationFactory, PartnerAgreementFactory
 
@@ -57,9 +58,10 @@ def test_countries_map_draws_the_countries_from_local_topojson(
         locations.nth(index).evaluate("el => getComputedStyle(el).fill")
         for index in range(locations.count())
     }
-    assert len(fills) == 3  # partner, withdrawn, none
+    # Partners in two shades (2016, 2017), withdrawn, none.
+    assert len(fills) == 4
     assert any(
-        url.endswith("/static/vendor/topojson/world_110m.json") for url in requested
+        url.endswith("/static/vendor/topojson/world_50m.json") for url in requested
     )
 
 
@@ -108,3 +110,28 @@ def test_lowercase_country_code_lands_on_the_country_page(
     assert page.url == f"{live_server.url}/countries/ITA/"
     expect(page.locator("h1")).to_have_text("Italy")
     expect(page.locator(".facts")).to_contain_text("Withdrawn on 3 Dec 2023")
+
+
+_UNCOLOURED = "rgb(223, 227, 232)"  # partner_charts.STATUS_COLOURS["none"]
+
+
+def test_register_map_draws_every_partner_country(
+    live_server, offline_page, seeded_live
+):
+    """Every country the register gives a status, small island states
+    included, is a coloured path of the map."""
+    page = offline_page
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/countries/")
+    page.wait_for_selector("#partner-map-figure path.choroplethlocation")
+
+    fills = page.locator("#partner-map-figure path.choroplethlocation").evaluate_all(
+        "paths => paths.map((p) => getComputedStyle(p).fill)"
+    )
+    coloured = [fill for fill in fills if fill != _UNCOLOURED]
+    statuses = Country.objects.with_partner_status().exclude(partner_status="none")
+
+    assert len(coloured) == statuses.count() >= 150
+    expect(page.locator("#partner-map-figure").locator("xpath=..")).to_contain_text(
+        "The map draws 149 partner countries"
+    )

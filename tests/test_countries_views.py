@@ -189,7 +189,7 @@ def test_country_list_bad_filter_shows_the_error_and_no_rows(
     assert _iso3s(response) == []
     assert "0 countries" in response.text
     # The map still shows every country.
-    assert len(response.context["map"]["data"][0]["locations"]) == 3
+    assert len(_map_colours(response.context["map"])) == 3
 
 
 def test_country_list_sorts_by_project_count(client, world):
@@ -222,48 +222,67 @@ def test_country_list_odd_page_numbers_still_show_a_page(client, number, shown):
     assert response.context["page_obj"].number == shown
 
 
+def _map_colours(spec):
+    """{iso3: (trace name, z)} of every country the map draws."""
+    return {
+        iso3: (trace["name"], z)
+        for trace in spec["data"]
+        for iso3, z in zip(trace["locations"], trace["z"], strict=True)
+    }
+
+
 def test_country_map_shows_every_country_with_a_colour_per_status(client, world):
     CountryFactory.create_batch(55)  # more than one page
 
     response = client.get(f"{LIST}?region=Africa")
 
-    trace = response.context["map"]["data"][0]
-    assert trace["type"] == "choropleth"
-    assert trace["locationmode"] == "ISO-3"
-    assert len(trace["locations"]) == Country.objects.count() == 58
-    z = dict(zip(trace["locations"], trace["z"], strict=True))
-    assert (z["PER"], z["ITA"], z["KEN"]) == (0, 1, 2)
-    assert response.context["map"]["layout"]["geo"]["fitbounds"] is False
+    spec = response.context["map"]
+    assert {trace["type"] for trace in spec["data"]} == {"choropleth"}
+    assert {trace["locationmode"] for trace in spec["data"]} == {"ISO-3"}
+    colours = _map_colours(spec)
+    assert len(colours) == Country.objects.count() == 58
+    assert colours["KEN"][0] == "Partner, by year of first document"
+    assert colours["ITA"][0] == "Withdrawn"
+    assert colours["PER"][0] == "No agreement recorded"
+    assert spec["layout"]["geo"]["fitbounds"] is False
+    assert "The map draws 1 partner country," in response.text
     # Through json_script, never inline.
     assert 'id="partner-map" type="application/json"' in response.text
     assert "vendor/plotly.min.js" in response.text
 
 
-def test_partner_status_map_colours_each_status_flat():
-    spec = charts.partner_status_map(
-        [
-            {"iso3": "ITA", "name": "Italy", "partner_status": "withdrawn"},
-            {"iso3": "KEN", "name": "Kenya", "partner_status": "partner"},
-            {"iso3": "PER", "name": "Peru", "partner_status": "none"},
-        ]
-    )
+def test_partner_map_shades_partners_by_year_and_others_flat():
+    rows = [
+        {"iso3": "ITA", "name": "Italy", "partner_status": "withdrawn",
+         "first_signed_on": date(2019, 3, 23)},
+        {"iso3": "KEN", "name": "Kenya", "partner_status": "partner",
+         "first_signed_on": date(2017, 6, 1)},
+        {"iso3": "LAO", "name": "Laos", "partner_status": "partner",
+         "first_signed_on": date(2017, 5, 1)},
+        {"iso3": "NER", "name": "Niger", "partner_status": "unclear",
+         "first_signed_on": None},
+        {"iso3": "PER", "name": "Peru", "partner_status": "none",
+         "first_signed_on": None},
+    ]  # fmt: skip
 
-    trace = spec["data"][0]
-    assert trace["z"] == [1, 2, 0]
-    assert trace["text"] == [
-        "Italy: Withdrawn",
-        "Kenya: Partner",
-        "Peru: No agreement in force recorded",
+    spec = charts.partner_status_map(rows)
+
+    years, *flat = spec["data"]
+    assert dict(zip(years["locations"], years["z"], strict=True)) == {
+        "KEN": 2017,
+        "LAO": 2017,
+    }
+    assert [(t["name"], t["locations"]) for t in flat] == [
+        ("Withdrawn", ["ITA"]),
+        ("Unclear: sources disagree on whether it signed", ["NER"]),
+        ("No agreement recorded", ["PER"]),
     ]
-    assert trace["colorbar"]["ticktext"] == [
-        "No agreement in force recorded (1)",
-        "Withdrawn (1)",
-        "Partner (1)",
-    ]
-    # Each status owns one band of the scale, in one colour.
-    scale = trace["colorscale"]
-    assert [stop[1] for stop in scale[2:4]] == [charts.STATUS_COLOURS["withdrawn"]] * 2
-    assert spec["layout"]["geo"]["projection"]["type"] == "natural earth"
+    assert all(t["colorscale"][0][1] == t["colorscale"][1][1] for t in flat)
+    assert (
+        charts.map_counts(rows)
+        .caption()
+        .startswith("The map draws 2 partner countries")
+    )
     json.dumps(spec)
 
 

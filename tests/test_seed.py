@@ -221,3 +221,50 @@ def test_seed_projects_carry_facts_details(seeded):
     assert whoosh.opened_on == date(2023, 10, 2)
     assert "9.2 million" in whoosh.data_gaps
     assert whoosh.observations.filter(metric__key="cost_usd").count() == 3
+
+
+PARTNERS_WITH_PROJECTS = ["KEN", "PAK", "LAO", "IDN", "RUS"]
+
+
+@pytest.mark.django_db
+def test_seed_partner_register_covers_countries_and_organisations_with_sources(
+    seeded,
+):
+    agreements = PartnerAgreement.objects.all()
+    countries = agreements.exclude(country=None).values("country").distinct()
+    organisations = agreements.exclude(organization=None).values("organization")
+
+    assert countries.count() >= 140
+    assert organisations.distinct().count() >= 25
+    assert not agreements.filter(source=None).exists()
+    statuses = dict(
+        Country.objects.with_partner_status()
+        .filter(iso3__in=PARTNERS_WITH_PROJECTS)
+        .values_list("iso3", "partner_status")
+    )
+    assert statuses == dict.fromkeys(PARTNERS_WITH_PROJECTS, "partner")
+    first = Country.objects.with_partner_status().filter(
+        iso3__in=PARTNERS_WITH_PROJECTS, first_signed_on__isnull=False
+    )
+    assert first.count() == len(PARTNERS_WITH_PROJECTS)
+
+
+@pytest.mark.django_db
+def test_seed_register_marks_disputed_signings_unclear_and_keeps_every_source(
+    seeded,
+):
+    unclear = set(
+        Country.objects.with_partner_status()
+        .filter(partner_status="unclear")
+        .values_list("iso3", flat=True)
+    )
+    austria = PartnerAgreement.objects.get(country__iso3="AUT")
+
+    assert unclear == {"AUT", "COG", "NER", "PSE"}
+    assert austria.status == PartnerAgreement.Status.UNCLEAR
+    assert austria.note  # why it is unclear
+    # Where sources disagree on a date, the others are named in the note.
+    pakistan = PartnerAgreement.objects.filter(country__iso3="PAK").earliest(
+        "signed_on"
+    )
+    assert "Also cited:" in pakistan.note

@@ -2,7 +2,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from bri_tracker.pagination import CachedCountPaginator
-from countries.models import PartnerAgreement
+from countries.models import Country, PartnerAgreement
 from explorer import partner_charts as charts
 from explorer.exports import AGREEMENT_EXPORT, export
 from explorer.filters import PartnerAgreementFilter
@@ -31,6 +31,9 @@ def agreement_list(request):
             "chart": charts.cumulative_partners_chart(steps, reported, today=today),
             "chart_table": charts.cumulative_partners_table(steps, reported),
             "chart_headers": charts.PARTNERS_TABLE_HEADERS,
+            "chart_note": charts.comparison_note(
+                steps, reported, charts.map_counts(Country.objects.map_rows())
+            ),
         },
     )
 
@@ -63,6 +66,7 @@ def _reported_rows():
     return [
         {
             "series": figure.metric.name,
+            "metric_key": figure.metric.key,
             "as_of": figure.as_of,
             "as_of_display": figure.as_of_display,
             "value": figure.value,

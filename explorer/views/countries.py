@@ -20,6 +20,7 @@ SHOWN_AGREEMENTS = 50
 
 def country_list(request):
     filterset, countries = _filtered(request)
+    map_rows = list(Country.objects.map_rows())
     page_obj = CachedCountPaginator(countries.with_agreements(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -30,7 +31,8 @@ def country_list(request):
             "filter": filterset,
             "page_obj": page_obj,
             "countries": page_obj.object_list,
-            "map": charts.partner_status_map(Country.objects.map_rows()),
+            "map": charts.partner_status_map(map_rows),
+            "map_caption": charts.map_counts(map_rows).caption(),
         },
     )
 

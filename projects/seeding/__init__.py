@@ -12,14 +12,15 @@ from projects.seeding.facts import (
     load_membership,
     load_projects,
 )
+from projects.seeding.partners import load_partners
 from projects.seeding.releases import load_releases
 from projects.seeding.sources import reference_sources
 from projects.seeding.upsert import SeedReport
 
 
 def seed_all(*, fixtures_dir):
-    """Countries, projects, press releases, facts, membership events and the
-    dashboard's cards.
+    """Countries, projects, press releases, facts, membership events, the
+    partner register and the dashboard's cards.
 
     One transaction: a failure leaves the database as it was. Running it
     again changes nothing (the report then shows only unchanged rows).
@@ -37,6 +38,9 @@ def seed_all(*, fixtures_dir):
         )
         load_releases(report, folder=fixtures_dir / "press_releases")
         load_figures(report, facts=facts, projects=projects, sources=sources)
+        # The register first: a membership event that reports one of its
+        # documents again adds no second agreement.
+        load_partners(report, path=fixtures_dir / "partners.json")
         load_membership(
             report,
             events_path=fixtures_dir / "membership_events.json",

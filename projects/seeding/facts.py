@@ -8,6 +8,7 @@ from decimal import Decimal
 from countries.models import Country, PartnerAgreement
 from projects.models import Metric, Milestone, Observation, Project
 from projects.seeding.mapping import map_fact, parse_fact_date
+from projects.seeding.partners import already_recorded
 from projects.seeding.sources import url_only_source
 from projects.seeding.upsert import set_m2m, upsert
 from sources.dates import DatePrecision, parse_partial_date
@@ -210,19 +211,24 @@ def load_membership(report, *, events_path, facts, sources):
 
 def _membership_agreement(report, decision, ending, iso3, source):
     signed_on, precision = parse_partial_date(decision["date"])
+    country = Country.objects.get(iso3=iso3)
+    precision = decision.get("precision", precision)
+    if already_recorded(country, signed_on, precision):
+        # The partner register (loaded first) has this document, sourced.
+        report.not_recorded.append(
+            f"{iso3} {decision['title']} ({decision['date']}): already in the "
+            "partner register"
+        )
+        return
     ended_on = parse_partial_date(ending["date"])[0] if ending else None
     upsert(
         PartnerAgreement,
         report,
-        lookup={
-            "country": Country.objects.get(iso3=iso3),
-            "title": decision["title"],
-            "source": source,
-        },
+        lookup={"country": country, "title": decision["title"], "source": source},
         values={
             "kind": decision["kind"],
             "signed_on": signed_on,
-            "signed_on_precision": decision.get("precision", precision),
+            "signed_on_precision": precision,
             "status": (
                 PartnerAgreement.Status.WITHDRAWN
                 if ending

@@ -3,7 +3,14 @@
 from django.urls import path
 
 from explorer.feeds import CountryFiguresFeed, ProjectFiguresFeed
-from explorer.views import agreements, countries, figures, projects, sources
+from explorer.views import (
+    agreements,
+    corrections,
+    countries,
+    figures,
+    projects,
+    sources,
+)
 from explorer.views.lookups import project_lookup, source_lookup
 
 EXPORT = "export.<str:fmt>"
@@ -17,12 +24,14 @@ project_patterns = [
     path(f"<slug:slug>/{EXPORT}", projects.project_detail_export, name="detail_export"),
     path("<slug:slug>/feed/", ProjectFiguresFeed(), name="feed"),
     path("<slug:slug>/history/", projects.project_history, name="history"),
+    path("<slug:slug>/report/", corrections.project_report, name="report"),
 ]
 
 figure_patterns = [
     path("", figures.figure_list, name="list"),
     path(EXPORT, figures.figure_list_export, name="export"),
     path("<int:pk>/", figures.figure_detail, name="detail"),
+    path("<int:pk>/report/", corrections.figure_report, name="report"),
 ]
 
 country_patterns = [
@@ -31,6 +40,7 @@ country_patterns = [
     path("<str:iso3>/", countries.country_detail, name="detail"),
     path(f"<str:iso3>/{EXPORT}", countries.country_detail_export, name="detail_export"),
     path("<str:iso3>/feed/", CountryFiguresFeed(), name="feed"),
+    path("<str:iso3>/report/", corrections.country_report, name="report"),
 ]
 
 agreement_patterns = [

@@ -4,6 +4,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from corrections.models import CorrectionRequest
 from projects.models import DashboardCard, FigureCandidate
 from tests.factories import (
     MilestoneFactory,
@@ -35,6 +36,14 @@ def data():
         quote="",
     )
     MilestoneFactory()
+    CorrectionRequest.objects.create(
+        kind="project",
+        object_key=figure.project.slug,
+        object_label=figure.project.name,
+        page_path=f"/projects/{figure.project.slug}/",
+        what_is_wrong="Also known as Whoosh.",
+        ip_address="127.0.0.1",
+    )
     PartnerAgreementFactory()
     OrganizationFactory()
 

@@ -16,7 +16,15 @@ from django.conf import settings
 
 # Lowest first: an app may import its own modules and those of the layers
 # below it, never one above. Nothing imports the dashboard (the top).
-LAYERS = ["bri_tracker", "sources", "countries", "projects", "explorer", "dashboard"]
+LAYERS = [
+    "bri_tracker",
+    "sources",
+    "countries",
+    "projects",
+    "corrections",
+    "explorer",
+    "dashboard",
+]
 # Modules that may look upward, and why.
 ROOF = {
     "bri_tracker.urls": "the root URLconf includes every site app's URLs",

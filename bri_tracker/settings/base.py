@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "sources",
     "countries",
     "projects",
+    "corrections",
     "explorer",
     "dashboard",
     "bri_tracker",

@@ -2,6 +2,7 @@ import datetime
 import string
 
 import factory
+import pycountry
 from factory.django import DjangoModelFactory
 
 from countries.models import Country, Organization, PartnerAgreement
@@ -36,13 +37,20 @@ class ReleaseFactory(SourceFactory):
     text = "The railway has served more than 10 million passengers since it opened.\n"
 
 
+UNASSIGNED_ALPHA2 = sorted(
+    {a + b for a in string.ascii_uppercase for b in string.ascii_uppercase}
+    - {country.alpha_2 for country in pycountry.countries}
+)
+
+
 class CountryFactory(DjangoModelFactory):
     class Meta:
         model = Country
 
-    # No ISO 3166-1 alpha-3 code starts with Q, so these never meet a real one.
+    # No ISO 3166-1 alpha-3 code starts with Q, so these never meet a real one;
+    # the alpha-2 codes are the two-letter codes no country has.
     iso3 = factory.Sequence(lambda n: "Q" + letters(n, 2))
-    iso2 = factory.Sequence(lambda n: letters(n, 2))
+    iso2 = factory.Sequence(lambda n: UNASSIGNED_ALPHA2[n % len(UNASSIGNED_ALPHA2)])
     name = factory.Sequence(lambda n: f"Country {n}")
     slug = factory.Sequence(lambda n: f"country-{n}")
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("countries/", include((explorer.country_patterns, "countries"))),
     path("agreements/", include((explorer.agreement_patterns, "agreements"))),
     path("sources/", include((explorer.source_patterns, "sources"))),
+    path("about/", include((explorer.about_patterns, "about"))),
     path("healthz", views.health, name="health"),
     path("admin/", admin.site.urls),
 ]

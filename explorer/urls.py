@@ -4,6 +4,7 @@ from django.urls import path
 
 from explorer.feeds import CountryFiguresFeed, ProjectFiguresFeed
 from explorer.views import (
+    about,
     agreements,
     corrections,
     countries,
@@ -53,4 +54,8 @@ source_patterns = [
     path(EXPORT, sources.source_list_export, name="export"),
     path("lookup.json", source_lookup, name="lookup"),
     path("<int:pk>/", sources.source_detail, name="detail"),
+]
+
+about_patterns = [
+    path("", about.about, name="about"),
 ]

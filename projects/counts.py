@@ -2,14 +2,33 @@
 here, in the app that owns the join, so that ``countries`` and ``sources``
 never import ``projects``."""
 
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from countries.models import Country, PartnerAgreement
-from projects.models import Observation, Project
+from projects.models import Milestone, Observation, Project
 from sources.models import Source
+
+# The records the public data is made of that carry ``created_at`` and
+# ``updated_at`` (bri_tracker.audit): the newest stamp dates the data set.
+DATED_RECORDS = (Observation, Project, Milestone, PartnerAgreement, Source)
+# A figure dated longer ago than this is old news for its metric.
+STALE_AFTER = timedelta(days=365)
+# Official partner counts, compared with the agreements recorded here.
+REPORTED_PARTNER_METRICS = ("partner_countries", "partner_organizations")
 
 
 class SiteCounts(NamedTuple):
@@ -70,3 +89,158 @@ def site_counts() -> SiteCounts:
         sources=Source.objects.count(),
         agreements=PartnerAgreement.objects.count(),
     )
+
+
+class AgreementStatusCount(NamedTuple):
+    """Agreements of one status, and the partners that signed them."""
+
+    status: str
+    agreements: int
+    countries: int
+    organizations: int
+
+
+class ReportedPartners(NamedTuple):
+    """The latest official count of partners, as a published figure states it."""
+
+    metric: str
+    value: str
+    as_of: str
+    figure_id: int
+
+
+class DataCoverage(NamedTuple):
+    """What the data covers, as the about page states it. Figures are the
+    published ones; ``stale_figures`` are dated before ``stale_before``."""
+
+    projects: int
+    figures: int
+    quoted_figures: int
+    referenced_figures: int
+    stale_figures: int
+    undated_figures: int
+    stale_before: date
+    countries_by_standing: dict[str, int]
+    agreements_by_status: tuple[AgreementStatusCount, ...]
+    agreements: AgreementStatusCount
+    sources: int
+    stored_sources: int
+    reported_partners: tuple[ReportedPartners, ...]
+    newest_change: datetime | None
+
+    @property
+    def reference_sources(self) -> int:
+        return self.sources - self.stored_sources
+
+    def share(self, count: int) -> float:
+        """``count`` as a percentage of the published figures."""
+        return 100 * count / self.figures if self.figures else 0.0
+
+    @property
+    def quoted_share(self) -> float:
+        return self.share(self.quoted_figures)
+
+    @property
+    def referenced_share(self) -> float:
+        return self.share(self.referenced_figures)
+
+    @property
+    def stale_share(self) -> float:
+        return self.share(self.stale_figures)
+
+    @property
+    def undated_share(self) -> float:
+        return self.share(self.undated_figures)
+
+
+def data_coverage(*, today: date) -> DataCoverage:
+    """The about page's coverage figures, in a fixed number of queries
+    whatever the data size. Some count every figure: call it through
+    ``data_generation.cached``."""
+    stale_before = today - STALE_AFTER
+    figures = Observation.objects.published().aggregate(
+        figures=Count("pk"),
+        quoted=Count("pk", filter=~Q(quote="")),
+        referenced=Count("pk", filter=Q(source__text="")),
+        stale=Count("pk", filter=Q(as_of__lt=stale_before)),
+        undated=Count("pk", filter=Q(as_of=None)),
+    )
+    standing = (
+        Country.objects.with_partner_status()
+        .order_by()
+        .values("partner_status")
+        .annotate(n=Count("pk"))
+    )
+    partners = {
+        "agreements": Count("pk"),
+        "countries": Count("country", distinct=True),
+        "organizations": Count("organization", distinct=True),
+    }
+    by_status = (
+        PartnerAgreement.objects.order_by("status")
+        .values("status")
+        .annotate(**partners)
+    )
+    sources = Source.objects.aggregate(
+        n=Count("pk"), stored=Count("pk", filter=~Q(text=""))
+    )
+    return DataCoverage(
+        projects=Project.objects.count(),
+        figures=figures["figures"],
+        quoted_figures=figures["quoted"],
+        referenced_figures=figures["referenced"],
+        stale_figures=figures["stale"],
+        undated_figures=figures["undated"],
+        stale_before=stale_before,
+        countries_by_standing={row["partner_status"]: row["n"] for row in standing},
+        agreements_by_status=tuple(AgreementStatusCount(**row) for row in by_status),
+        agreements=AgreementStatusCount(
+            status="", **PartnerAgreement.objects.aggregate(**partners)
+        ),
+        sources=sources["n"],
+        stored_sources=sources["stored"],
+        reported_partners=_reported_partners(),
+        newest_change=newest_change(),
+    )
+
+
+def _reported_partners() -> tuple[ReportedPartners, ...]:
+    """The newest initiative-wide running count of each partner metric that
+    has one (one query per metric)."""
+    figures = (
+        Observation.objects.published()
+        .initiative_wide()
+        .filter(period=Observation.Period.CUMULATIVE)
+        .exclude(as_of=None)
+        .select_related("metric")
+        .order_by("-as_of", "-pk")
+    )
+    latest = [
+        figures.filter(metric__key=key).first() for key in REPORTED_PARTNER_METRICS
+    ]
+    return tuple(
+        ReportedPartners(
+            metric=figure.metric.name,
+            value=figure.display_value,
+            as_of=figure.as_of_display,
+            figure_id=figure.pk,
+        )
+        for figure in latest
+        if figure is not None
+    )
+
+
+def newest_change() -> datetime | None:
+    """When a record of the public data was last created or changed; None
+    without any record. One query: a row of maxima per kind of record."""
+    maxima = [
+        model.objects.order_by()
+        # Grouped by a constant, which is no grouping: one row per table.
+        .annotate(table=Value(1))
+        .values("table")
+        .annotate(updated=Max("updated_at"), created=Max("created_at"))
+        .values_list("updated", "created")
+        for model in DATED_RECORDS
+    ]
+    rows = maxima[0].union(*maxima[1:], all=True)
+    return max((stamp for row in rows for stamp in row if stamp), default=None)

@@ -275,9 +275,7 @@ POINT_HEADERS = ["Series", "Period", "As of", "Value", "Qualifier", "Source"]
 
 
 def _point_row(point):
-    period = (
-        f"{point.start:%-d %b %Y} – {point.end:%-d %b %Y}" if point.start else ""
-    )
+    period = f"{point.start:%-d %b %Y} – {point.end:%-d %b %Y}" if point.start else ""
     return [
         point.series,
         period,

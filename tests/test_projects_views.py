@@ -273,9 +273,7 @@ def test_project_page_recent_figure_is_not_stale(client, railway):
     assert response.context["stale"] is False
 
 
-def test_project_page_charts_one_series_each_and_states_single_figures(
-    client, railway
-):
+def test_project_page_charts_one_series_each_and_states_single_figures(client, railway):
     passengers = Metric.objects.get(key="passengers")
     cargo = Metric.objects.get(key="cargo_tonnes")
     other = Metric.objects.get(key="other")
@@ -352,9 +350,7 @@ def test_series_chart_marks_qualifiers_and_skips_undated():
     metric = Metric(pk=1, key="passengers", name="Passengers", unit="passengers")
     source = SourceFactory.build(pk=1, publisher="Xinhua")
     figures = [
-        Observation(
-            metric=metric, source=source, value=v, qualifier=q, as_of=d, pk=i
-        )
+        Observation(metric=metric, source=source, value=v, qualifier=q, as_of=d, pk=i)
         for i, (v, q, d) in enumerate(
             [
                 (1_000_000, "exact", date(2022, 1, 1)),

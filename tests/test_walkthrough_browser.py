@@ -16,7 +16,12 @@ def test_walkthrough_from_projects_to_the_quoted_sentence(
     page.get_by_role("link", name="China-Europe Railway Express").click()
 
     page.wait_for_selector("#chart-freight_trips-cumulative-figure .main-svg")
-    assert page.locator("#chart-freight_trips-cumulative-figure .scatterlayer .point").count() > 10
+    assert (
+        page.locator(
+            "#chart-freight_trips-cumulative-figure .scatterlayer .point"
+        ).count()
+        > 10
+    )
 
     page.locator("tr", has_text="110K+ trips").get_by_role("link").last.click()
     mark = page.locator("mark.quote:target")

@@ -9,7 +9,10 @@ state only.
 from django.db import migrations
 
 
-class PostgresAddIndex(migrations.AddIndex):
+class PostgresOnly:
+    """A migration operation that touches only a PostgreSQL database; on
+    others it changes the migration state alone."""
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_forwards(app_label, schema_editor, from_state, to_state)
@@ -17,6 +20,10 @@ class PostgresAddIndex(migrations.AddIndex):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class PostgresAddIndex(PostgresOnly, migrations.AddIndex):
+    pass
 
 
 class AddFieldInPlace(migrations.AddField):
@@ -40,14 +47,5 @@ class AddFieldInPlace(migrations.AddField):
         )
 
 
-class PostgresRunSQL(migrations.RunSQL):
-    """RunSQL for PostgreSQL-only statements (trigram indexes, say); on
-    other databases it does nothing."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+class PostgresRunSQL(PostgresOnly, migrations.RunSQL):
+    """RunSQL for PostgreSQL-only statements (trigram indexes, say)."""

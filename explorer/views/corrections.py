@@ -7,6 +7,7 @@ rules, and a rate limit per client address counted in the database
 """
 
 import ipaddress
+from http import HTTPStatus
 from typing import NamedTuple
 
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +25,7 @@ from countries.models import Country
 from explorer.forms import CorrectionForm
 from projects.models import Observation, Project
 
-TOO_MANY = 429
+TOO_MANY = HTTPStatus.TOO_MANY_REQUESTS
 
 
 class Reported(NamedTuple):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -49,7 +50,24 @@ JSON_KEYS = (
     "project",
     "quote",
     "confidence",
+    "as_of_basis",
 )
+
+
+class AsOfBasis(StrEnum):
+    """What a figure's as-of date was read from."""
+
+    STATED = "stated", "a date the text states in full"
+    PUBLISHED_ON = "published_on", "the publication date given"
+    DATELINE = "dateline", "the dateline's date"
+    DATE_LINE = "date_line", "a date line printed in the text"
+    NONE = "none", "no date: none stated and no publication date"
+
+    def __new__(cls, value, label):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
 
 
 @dataclass
@@ -64,6 +82,7 @@ class Figure:
     project: str | None = None
     quote: str = ""
     confidence: float = 0.5
+    as_of_basis: AsOfBasis = AsOfBasis.NONE
 
     def to_json(self):
         def number(value):
@@ -84,6 +103,7 @@ class Figure:
             "project": self.project,
             "quote": self.quote,
             "confidence": round(self.confidence, 2),
+            "as_of_basis": str(self.as_of_basis),
         }
 
 

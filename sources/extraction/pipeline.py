@@ -1,0 +1,312 @@
+"""The extractor: sentences in, figures out. Pure: no database, no I/O."""
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from sources.dates import DatePrecision
+from sources.extraction import attribution, metrics, qualifiers, segmentation
+from sources.extraction.figure import OTHER, AsOfBasis, Figure, Period, Qualifier
+from sources.extraction.numbers import find_numbers
+from sources.extraction.reference import reference_date
+from sources.extraction.time_phrases import Role, TimeContext, find_time_phrases
+from sources.periods import period_start_for
+
+# Choosing a figure's own time phrase among several in its sentence.
+CLAUSE_PENALTY = 60  # characters a clause break counts for
+STRENGTH_BONUS = 25  # characters a firmer phrase may be further away
+HEADLINE_RESTATEMENT = Decimal("0.05")  # a headline rounds a body figure this much
+CONFIDENCE_DATED = 0.05
+CONFIDENCE_UNDATED = -0.1
+MIN_CONFIDENCE, MAX_CONFIDENCE = 0.05, 1.0
+COMPARISON_REACH = 14  # "compared with the same period last year": a base
+# Words that make a figure dated by a month or year a running total there.
+_MILESTONE = re.compile(
+    r"\b(?:passed|pass|topped|top|exceeded|surpassed|crossed|hit|cumulative\w*|"
+    r"total\w*|since|so\s+far|to\s+date|in\s+total|altogether|bringing|brought)\b",
+    re.IGNORECASE,
+)
+_RUNNING_TOTAL = re.compile(
+    r"\b(?:cumulative\w*|in\s+total|a\s+total\s+of|since|so\s+far|to\s+date|"
+    r"altogether|has\s+(?:reached|brought|created|carried|handled)|have\s+reached)\b",
+    re.IGNORECASE,
+)
+_ONE_DAY = re.compile(
+    r"\b(?:single[\s-]day|one[\s-]day|in\s+a\s+(?:single\s+)?day|daily\s+record)\b",
+    re.IGNORECASE,
+)
+_RATE = re.compile(
+    r"^\s*(?:\w+\s+){0,4}?(?:a|per|each|every)\s+(?P<unit>month|year|day|week)\b",
+    re.IGNORECASE,
+)
+_AVERAGES = re.compile(r"\baverag\w*|\bmonthly\b", re.IGNORECASE)
+_COMPARISON = re.compile(r"\b(?:compared\s+with|than|from)\s*$", re.IGNORECASE)
+_INITIATIVE = re.compile(
+    r"\b(?:Belt\s+and\s+Road\s+(?:countries|partners|cooperation)|the\s+initiative|"
+    r"BRI\s+(?:countries|partners)|cooperation\s+documents)\b",
+    re.IGNORECASE,
+)
+_PERIOD_RATE = {"month": Period.MONTH, "year": Period.YEAR}
+
+
+@dataclass
+class _Paragraph:
+    """What sentences carry forward: the last date, counted metric, project."""
+
+    context: TimeContext
+    metric: str = ""
+    project: str | None = None
+    sentence: str = ""
+
+
+@dataclass
+class _Found:
+    mention: object
+    kind: metrics.Classification
+    value: Decimal
+    figure: Figure | None = None
+    changes: list = field(default_factory=list)
+
+
+def _own_phrase(found, others, phrases, breaks):
+    """The time phrase that dates ``found``: the nearest in its clause, a
+    sentence-opening one, or one after it with no other figure between."""
+    number_start, number_end = found.mention.start, found.mention.end
+    clause = segmentation.clause_index(breaks, number_start)
+    first_number = min([number_start, *(o.mention.start for o in others)])
+    best = None
+    for phrase in phrases:
+        if phrase.role not in (Role.AS_OF, Role.PERIOD):
+            continue
+        p_start, p_end = phrase.start, phrase.end
+        if p_end <= number_start:
+            between = [o for o in others if p_end <= o.mention.start < number_start]
+            leading = p_end <= first_number
+            if between and not leading:
+                continue
+            distance = number_start - p_end
+        else:
+            between = [o for o in others if number_end <= o.mention.start < p_start]
+            joined = segmentation.clause_index(breaks, p_start) == clause
+            if between and not joined:
+                continue
+            distance = p_start - number_end
+        clauses = abs(segmentation.clause_index(breaks, p_start) - clause)
+        score = distance + CLAUSE_PENALTY * clauses - STRENGTH_BONUS * phrase.strength
+        if best is None or score < best[0]:
+            best = (score, phrase)
+    return best[1] if best else None
+
+
+def _dates(found, phrase, statement, sentence, offset, ref):
+    """(period, as_of, basis) of a figure, from its phrase and its kind."""
+    metric = found.kind.metric
+    number_end = found.mention.end - offset
+    after = sentence[number_end:]
+    basis = ref.basis if ref.day else AsOfBasis.NONE
+    if metric == OTHER:
+        if phrase and phrase.role == Role.AS_OF:
+            return None, phrase.as_of, _basis(phrase, ref)
+        return None, None, AsOfBasis.NONE
+    if _ONE_DAY.search(sentence) and phrase and phrase.period is None:
+        return Period.DAY, phrase.as_of, _basis(phrase, ref)
+    rate = _RATE.match(after)
+    if (
+        rate
+        and rate.group("unit").lower() in _PERIOD_RATE
+        and _AVERAGES.search(sentence)
+    ):
+        return _PERIOD_RATE[rate.group("unit").lower()], ref.day, basis
+    if phrase is None:
+        if metric == "investment_usd" and not _RUNNING_TOTAL.search(sentence):
+            return None, None, AsOfBasis.NONE
+        if statement is not None:
+            return Period.CUMULATIVE, statement.as_of, _basis(statement, ref)
+        return Period.CUMULATIVE, ref.day, basis
+    if phrase.role == Role.AS_OF:
+        if metric == "investment_usd" and not _RUNNING_TOTAL.search(sentence):
+            return None, None, AsOfBasis.NONE
+        return Period.CUMULATIVE, phrase.as_of, _basis(phrase, ref)
+    period = phrase.period
+    if period in (Period.YEAR, Period.MONTH) and _MILESTONE.search(sentence):
+        period = Period.CUMULATIVE
+    return period, phrase.as_of, _basis(phrase, ref)
+
+
+def _basis(phrase, ref):
+    if phrase.as_of is None:
+        return AsOfBasis.NONE
+    return AsOfBasis.STATED if phrase.stated else ref.basis
+
+
+def _assign_changes(founds, changes):
+    for change in changes:
+        if not change.yearly:
+            continue
+        if change.target_after:
+            targets = [f for f in founds if f.mention.start >= change.end]
+            target = targets[0] if targets else None
+        else:
+            targets = [f for f in founds if f.mention.end <= change.start]
+            target = targets[-1] if targets else None
+        if target is not None:
+            target.changes.append(change)
+            # "..., or about 13.69 billion U.S. dollars": the same amount.
+            for f in founds:
+                if (
+                    f is not target
+                    and f.kind.metric != target.kind.metric
+                    and (0 <= f.mention.start - target.mention.end <= 20)
+                ):
+                    f.changes.append(change)
+
+
+def _sentence_figures(text, sentence, paragraph, names, ref):  # noqa: C901
+    offset = sentence.start
+    body = text[sentence.start : sentence.end]
+    ctx = paragraph.context
+    phrases = find_time_phrases(body, ctx)
+    phrases = [
+        p
+        for p in phrases
+        if not _COMPARISON.search(body[max(0, p.start - COMPARISON_REACH) : p.start])
+    ]
+    changes = qualifiers.changes_in(body, offset)
+    founds = []
+    for mention in find_numbers(text, sentence.start, sentence.end):
+        if any(c.start <= mention.start < c.end for c in changes):
+            continue
+        kind = metrics.classify(
+            text,
+            sentence.start,
+            sentence.end,
+            mention,
+            context=paragraph.sentence,
+            carried=paragraph.metric,
+        )
+        if kind is None:
+            continue
+        value = mention.value
+        if mention.measure == "MW" and kind.metric == "capacity_gw":
+            value = value / 1000
+        founds.append(_Found(mention, kind, value))
+    _assign_changes(founds, changes)
+    breaks = segmentation.clause_breaks(body, 0, len(body))
+    statement = next((p for p in phrases if p.role == Role.STATEMENT), None)
+    sentence_project = attribution.project_in(names, text, sentence.start, sentence.end)
+    figures = []
+    for found in founds:
+        others = [o for o in founds if o is not found]
+        local = replace(
+            found,
+            mention=replace(
+                found.mention,
+                start=found.mention.start - offset,
+                end=found.mention.end - offset,
+            ),
+        )
+        local_others = [
+            replace(
+                o,
+                mention=replace(
+                    o.mention,
+                    start=o.mention.start - offset,
+                    end=o.mention.end - offset,
+                ),
+            )
+            for o in others
+        ]
+        phrase = _own_phrase(local, local_others, phrases, breaks)
+        period, as_of, basis = _dates(found, phrase, statement, body, offset, ref)
+        prefix = body[: found.mention.start - offset]
+        qualifier = qualifiers.qualifier_before(text, found.mention.number_start)
+        if found.kind.metric == "investment_usd" or found.kind.metric != OTHER:
+            if qualifiers.is_projection(prefix, body[found.mention.end - offset :]):
+                qualifier = Qualifier.PROJECTED
+                period, as_of, basis = None, None, AsOfBasis.NONE
+        q_start, q_end = segmentation.quote_span(
+            text,
+            sentence,
+            found.mention.start,
+            found.mention.end,
+            [(o.mention.start, o.mention.end) for o in others],
+        )
+        project = (
+            attribution.project_in(
+                names, text, q_start, q_end, before=found.mention.start
+            )
+            or sentence_project
+        )
+        if project is None and not _INITIATIVE.search(body):
+            if attribution.refers_back(body):
+                project = paragraph.project
+        confidence = found.kind.confidence
+        confidence += CONFIDENCE_DATED if phrase else 0
+        confidence += CONFIDENCE_UNDATED if as_of is None else 0
+        change = found.changes[0].percent if found.changes else None
+        figures.append(
+            Figure(
+                metric=found.kind.metric,
+                value=_plain(found.value),
+                qualifier=qualifier,
+                as_of=as_of,
+                period=period,
+                period_start=period_start_for(period, as_of, DatePrecision.DAY)
+                if period
+                else None,
+                change_percent=change,
+                project=project,
+                quote=text[q_start:q_end],
+                confidence=max(MIN_CONFIDENCE, min(MAX_CONFIDENCE, confidence)),
+                as_of_basis=basis,
+                unit=found.kind.unit,
+            )
+        )
+    primary = [f for f in figures if f.metric != OTHER]
+    if primary:
+        paragraph.metric = primary[-1].metric
+    paragraph.project = sentence_project or paragraph.project
+    dated = [p for p in phrases if p.role in (Role.AS_OF, Role.PERIOD) and p.as_of]
+    if dated:
+        last = dated[-1]
+        paragraph.context = replace(ctx, last_phrase=last, last_year=last.as_of.year)
+    paragraph.sentence = body
+    return figures
+
+
+def _plain(value):
+    value = Decimal(value)
+    return (
+        Decimal(int(value)) if value == value.to_integral_value() else value.normalize()
+    )
+
+
+def _restates(headline_figure, body_figures):
+    for figure in body_figures:
+        if figure.metric != headline_figure.metric or not figure.value:
+            continue
+        if abs(figure.value - headline_figure.value) <= HEADLINE_RESTATEMENT * abs(
+            figure.value
+        ):
+            return True
+    return False
+
+
+def extract_figures(text, *, published_on=None, projects=()):
+    """Figures stated in ``text``, in order of appearance."""
+    text = text or ""
+    ref = reference_date(text, published_on)
+    names = attribution.project_names(projects)
+    paragraph = _Paragraph(TimeContext(base=ref.day))
+    headline, body = [], []
+    seen = set()
+    for sentence in segmentation.sentences(text):
+        found = _sentence_figures(text, sentence, paragraph, names, ref)
+        for figure in found:
+            key = (figure.metric, figure.value, figure.quote)
+            if key in seen:
+                continue
+            seen.add(key)
+            (headline if sentence.headline else body).append(figure)
+    kept = [f for f in headline if not _restates(f, body)]
+    return kept + body

@@ -1,0 +1,72 @@
+"""The day a release's relative dates count from: the publication date given,
+else the dateline's date, else a date line printed in the text."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sources.extraction.dates import parse_day
+from sources.extraction.figure import AsOfBasis
+from sources.extraction.numbers import MONTH_PATTERN
+
+# A dateline reports on its day or a few days before the publication date.
+DATELINE_SLACK = timedelta(days=7)
+HEAD_CHARS = 1500  # datelines and date lines sit at the top of a release
+_DATELINE = re.compile(
+    r"\b[A-Z][A-Za-z .'-]+,\s+(?:[A-Z][\w .'-]*,\s+)?"
+    r"(?P<day>(?:" + MONTH_PATTERN + r")\.?\s+\d{1,2}(?:,\s*\d{4})?)\s*"
+    r"(?:\(|[-–—]{1,2}\s)",
+    re.IGNORECASE,
+)
+_DATE_LINE = re.compile(
+    r"^\s*(?:(?:published|updated|posted|date|time|released)\s*(?:on)?\s*:?\s*)?"
+    r"(?P<day>\d{4}-\d{2}-\d{2}|(?:" + MONTH_PATTERN + r")\.?\s+\d{1,2}"
+    r"(?:,\s*|/)\d{4}|\d{1,2}\s+(?:" + MONTH_PATTERN + r")\.?,?\s+\d{4})"
+    r"(?:[\s,|]+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?)?\s*(?:\|.*)?$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+
+@dataclass(frozen=True)
+class ReferenceDate:
+    """The day "Monday", "last month" and "this year" count from, and what
+    it was read from; ``day`` is None when the text gives none."""
+
+    day: date | None
+    basis: AsOfBasis
+
+
+def _latest_year(text):
+    years = [int(y) for y in _YEAR.findall(text)]
+    return max(years) if years else None
+
+
+def _dateline_day(head, base):
+    match = _DATELINE.search(head)
+    if not match:
+        return None
+    return parse_day(match.group("day"), base=base)
+
+
+def reference_date(text, published_on=None):
+    """The reference date of ``text``."""
+    head = text[:HEAD_CHARS]
+    if published_on is not None:
+        day = _dateline_day(head, published_on)
+        if day and timedelta(0) <= published_on - day <= DATELINE_SLACK:
+            return ReferenceDate(day, AsOfBasis.PUBLISHED_ON)
+        return ReferenceDate(published_on, AsOfBasis.PUBLISHED_ON)
+    line = _DATE_LINE.search(head)
+    if line:
+        day = parse_day(line.group("day"), base=None)
+        if day:
+            return ReferenceDate(day, AsOfBasis.DATE_LINE)
+    year = _latest_year(text)
+    if year:
+        # A dateline names a day without its year: the latest year the text
+        # mentions, as the release reports on its own year's events.
+        day = _dateline_day(head, date(year, 12, 31))
+        if day:
+            return ReferenceDate(day, AsOfBasis.DATELINE)
+    return ReferenceDate(None, AsOfBasis.NONE)

@@ -43,11 +43,12 @@ _NOUNS = [
         "partners",
     ),
     (r"countries\s+and\s+regions", "partner_countries"),
-    (r"(?:TEUs?|twenty-foot\s+equivalent\s+units?)\b", "teu"),
+    (r"(?:TEUs?|twenty-foot\s+equivalent\s+units?|containers)\b", "teu"),
     (r"[\s-]*tonne\b|[\s-]*ton\b", "tonne_adjective"),
     (r"(?:metric\s+)?(?:tonnes|tons)\b", "cargo_tonnes"),
     (
-        r"(?:passengers?|travell?ers|riders|ridership|passenger\s+trips|visitors)\b",
+        r"(?:passengers?(?!\s+trains?\b)|travell?ers|riders|ridership|passenger\s+trips|"
+        r"visitors)\b",
         "passengers",
     ),
     (r"(?:trips|journeys|runs)\b", "trips"),
@@ -84,6 +85,10 @@ _TAIL_END = _rx(
     r"[,;:()]|\.(?!\d)|\s-\s|\b(?:in|on|at|by|with|from|to|for|had|has|have|was|"
     r"were|is|are|will|would|operate\w*|\w+ed)\b"
 )
+_NUMBER_OF = _rx(
+    r"\b(?:number|count|tally|total)\s+of\s+(?P<noun>[\w\s-]+?)\s+(?:that|who|which|working|at|to|reached|was|stood|had)\b"
+)
+_MARK = _rx(r"(?:\s+[\w-]+)?\s+(?:mark|milestone|threshold)\b")
 _TALLY = _rx(r"\b(?:total|count|tally|figure|number|tallies|totals)\b")
 _INVESTMENT = _rx(
     r"invest|financ|fund|capital|loans?\b|credit|borrow|\bcost|stake|\bpaid\b|"
@@ -144,18 +149,35 @@ def _clause(text, start, end, mention):
     return text[left : min(ends) if ends else end]
 
 
+def _nearest_cue(before, after):
+    """ "investment", "other" or None: the cue nearest the amount wins."""
+    cues = []
+    for pattern, kind in ((_INVESTMENT, "investment"), (_NOT_INVESTMENT, OTHER)):
+        for found in pattern.finditer(before):
+            cues.append((len(before) - found.end(), kind))
+    for pattern, kind in (
+        (_INVESTMENT_AFTER, "investment"),
+        (_NOT_INVESTMENT_AFTER, OTHER),
+    ):
+        found = pattern.match(after)
+        if found:
+            cues.append((found.end() - found.start(), kind))
+    return min(cues)[1] if cues else None
+
+
 def _money(text, start, end, mention):
     """An investment when the words next to the amount or its clause say so;
     the value of goods, trade or revenue is ``other``."""
     if mention.currency != "USD":
         return Classification(OTHER, OTHER_CONFIDENCE, mention.currency or "")
-    clause = _clause(text, start, end, mention)
     before = text[max(start, mention.start - MONEY_REACH) : mention.start]
     after = text[mention.end : min(end, mention.end + MONEY_REACH)]
-    if _NOT_INVESTMENT.search(before) or _NOT_INVESTMENT_AFTER.match(after):
+    near = _nearest_cue(before, after)
+    if near == OTHER:
         return Classification(OTHER, OTHER_CONFIDENCE, "USD")
-    if _INVESTMENT.search(before) or _INVESTMENT_AFTER.match(after):
+    if near:
         return Classification("investment_usd", MONEY_IN_CLAUSE)
+    clause = _clause(text, start, end, mention)
     for words, confidence in (
         (clause, MONEY_IN_CLAUSE),
         (text[start:end], MONEY_IN_SENTENCE),
@@ -182,6 +204,14 @@ def _noun_after(text, mention, end):
 def _noun_before(text, start, mention):
     head = text[max(start, mention.start - NOUN_BEFORE_CHARS) : mention.start]
     head = re.split(r"[,;:()]|\.\s", head)[-1]
+    counted = _NUMBER_OF.search(head)
+    if counted:
+        for pattern, metric in _NOUNS:
+            found = pattern.match(counted.group("noun"))
+            if found:
+                return (0, metric, found.group().strip())
+    if _MARK.match(text, mention.end):
+        return (0, "tally", "")
     linked = _LINKED.search(head)
     if not linked:
         return None

@@ -209,6 +209,8 @@ def _is_reference(text, match):
         return True
     if match.group("num")[0].isdigit():
         return False
+    if re.match(r"-[a-z]", text[match.end() : match.end() + 2]):
+        return True  # "twenty-foot", "four-lane": an adjective
     before = text[max(0, match.start() - 12) : match.start()]
     return bool(
         _REFERENCE_BEFORE.search(before)

@@ -23,9 +23,24 @@ COMPARISON_REACH = 14  # "compared with the same period last year": a base
 # Words that make a figure dated by a month or year a running total there.
 _MILESTONE = re.compile(
     r"\b(?:passed|pass|topped|top|exceeded|surpassed|crossed|hit|cumulative\w*|"
-    r"total\w*|since|so\s+far|to\s+date|in\s+total|altogether|bringing|brought)\b",
+    r"since|so\s+far|to\s+date|in\s+total|altogether|bringing|brought)\b",
     re.IGNORECASE,
 )
+# In a figure's own clause: a running total, whatever span dates it.
+_TOTAL_IN_CLAUSE = re.compile(
+    r"\b(?:cumulative\w*|bringing|brought|since|so\s+far|to\s+date|in\s+total|"
+    r"altogether)\b",
+    re.IGNORECASE,
+)
+# Counts of a stock (partners, agreements): a month dates the count, not a flow.
+STOCK_METRICS = {
+    "partner_countries",
+    "partner_organizations",
+    "partners",
+    "agreements",
+    "enterprises",
+    "cooperative_projects",
+}
 _RUNNING_TOTAL = re.compile(
     r"\b(?:cumulative\w*|in\s+total|a\s+total\s+of|since|so\s+far|to\s+date|"
     r"altogether|has\s+(?:reached|brought|created|carried|handled)|have\s+reached)\b",
@@ -46,6 +61,7 @@ _INITIATIVE = re.compile(
     r"BRI\s+(?:countries|partners)|cooperation\s+documents)\b",
     re.IGNORECASE,
 )
+_THEN = re.compile(r"\bat\s+the\s+time\b|\bthen\b", re.IGNORECASE)
 _PERIOD_RATE = {"month": Period.MONTH, "year": Period.YEAR}
 
 
@@ -56,7 +72,13 @@ class _Paragraph:
     context: TimeContext
     metric: str = ""
     project: str | None = None
-    sentence: str = ""
+    headline: str = ""
+    sentences: list = field(default_factory=list)
+
+    @property
+    def context_text(self):
+        """The headline and this paragraph's sentences so far."""
+        return " ".join([self.headline, *self.sentences])
 
 
 @dataclass
@@ -98,7 +120,7 @@ def _own_phrase(found, others, phrases, breaks):
     return best[1] if best else None
 
 
-def _dates(found, phrase, statement, sentence, offset, ref):
+def _dates(found, phrase, statement, sentence, offset, ref, clause):
     """(period, as_of, basis) of a figure, from its phrase and its kind."""
     metric = found.kind.metric
     number_end = found.mention.end - offset
@@ -123,12 +145,21 @@ def _dates(found, phrase, statement, sentence, offset, ref):
         if statement is not None:
             return Period.CUMULATIVE, statement.as_of, _basis(statement, ref)
         return Period.CUMULATIVE, ref.day, basis
-    if phrase.role == Role.AS_OF:
-        if metric == "investment_usd" and not _RUNNING_TOTAL.search(sentence):
+    if metric == "investment_usd" and (
+        phrase.period in (None, Period.MONTH) or _THEN.search(phrase.text)
+    ):
+        if not _RUNNING_TOTAL.search(sentence):
             return None, None, AsOfBasis.NONE
+    if phrase.role == Role.AS_OF:
         return Period.CUMULATIVE, phrase.as_of, _basis(phrase, ref)
     period = phrase.period
     if period in (Period.YEAR, Period.MONTH) and _MILESTONE.search(sentence):
+        period = Period.CUMULATIVE
+    if period == Period.MONTH and metric in STOCK_METRICS:
+        period = Period.CUMULATIVE
+    if period == Period.MONTH and metric == "jobs":
+        period = None
+    if _TOTAL_IN_CLAUSE.search(clause):
         period = Period.CUMULATIVE
     return period, phrase.as_of, _basis(phrase, ref)
 
@@ -176,16 +207,22 @@ def _sentence_figures(text, sentence, paragraph, names, ref):  # noqa: C901
     for mention in find_numbers(text, sentence.start, sentence.end):
         if any(c.start <= mention.start < c.end for c in changes):
             continue
+        if any(p.start <= mention.start - offset < p.end for p in phrases):
+            continue  # "the first 11 months", "the first three quarters"
         kind = metrics.classify(
             text,
             sentence.start,
             sentence.end,
             mention,
-            context=paragraph.sentence,
+            context=paragraph.context_text,
             carried=paragraph.metric,
         )
         if kind is None:
-            continue
+            carried = [f for f in founds if f.kind.metric != OTHER]
+            if not carried or mention.currency or mention.measure:
+                continue
+            # "rose from 1,702 in 2016 to 19,392": the count just named.
+            kind = replace(carried[-1].kind, confidence=metrics.CARRIED_NOUN)
         value = mention.value
         if mention.measure == "MW" and kind.metric == "capacity_gw":
             value = value / 1000
@@ -217,7 +254,16 @@ def _sentence_figures(text, sentence, paragraph, names, ref):  # noqa: C901
             for o in others
         ]
         phrase = _own_phrase(local, local_others, phrases, breaks)
-        period, as_of, basis = _dates(found, phrase, statement, body, offset, ref)
+        q_start, q_end = segmentation.quote_span(
+            text,
+            sentence,
+            found.mention.start,
+            found.mention.end,
+            [(o.mention.start, o.mention.end) for o in others],
+        )
+        period, as_of, basis = _dates(
+            found, phrase, statement, body, offset, ref, text[q_start:q_end]
+        )
         prefix = body[: found.mention.start - offset]
         qualifier = qualifiers.qualifier_before(text, found.mention.number_start)
         if found.kind.metric == "investment_usd" or found.kind.metric != OTHER:
@@ -270,7 +316,10 @@ def _sentence_figures(text, sentence, paragraph, names, ref):  # noqa: C901
     if dated:
         last = dated[-1]
         paragraph.context = replace(ctx, last_phrase=last, last_year=last.as_of.year)
-    paragraph.sentence = body
+    if sentence.headline:
+        paragraph.headline = body
+    else:
+        paragraph.sentences.append(body)
     return figures
 
 
@@ -300,7 +349,11 @@ def extract_figures(text, *, published_on=None, projects=()):
     paragraph = _Paragraph(TimeContext(base=ref.day))
     headline, body = [], []
     seen = set()
+    last_paragraph = 0
     for sentence in segmentation.sentences(text):
+        if sentence.paragraph != last_paragraph:
+            paragraph.sentences = []
+            last_paragraph = sentence.paragraph
         found = _sentence_figures(text, sentence, paragraph, names, ref)
         for figure in found:
             key = (figure.metric, figure.value, figure.quote)

@@ -40,6 +40,7 @@ _PROJECTED_BEFORE = re.compile(
     r"[Pp]rojected|[Ff]orecasts?|[Ff]orecast\s+to|estimated\s+to|[Aa]ims?\s+to|"
     r"aiming\s+to|[Tt]argets?|[Pp]lanned|[Pp]lans?\s+to|is\s+to\s+reach|will)\b"
 )
+_SUM = _rx(r"\badd(?:s|ed)?\s+up\s+to\s+$")
 _PROJECTED_AFTER = _rx(
     r"^[^,;.]{0,50}?\b(?:(?:is|are)\s+(?:expected|projected|forecast|set)\s+to|"
     r"will\s+be|would\s+be|could\s+be|to\s+be\s+(?:created|built|added|completed))\b"
@@ -81,6 +82,8 @@ class Change:
 def qualifier_before(text, start):
     """The qualifier in the words just before a number at ``start``."""
     before = text[max(0, start - QUALIFIER_REACH) : start]
+    if _SUM.search(before):
+        return Qualifier.EXACT
     for pattern, qualifier in _BEFORE:
         if pattern.search(before):
             return qualifier

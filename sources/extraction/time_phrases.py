@@ -139,7 +139,7 @@ _MONTH = _rx(
 )
 _LAST_MONTH = _rx(r"\b(?:in\s+|during\s+)?last\s+month\b")
 _YEAR = _rx(
-    r"\b(?P<prep>in|during|for|throughout|by|as\s+of|until|through|since|over)\s+"
+    r"\b(?P<prep>in|during|for|throughout|by|as\s+of|until|through|since|over|from)\s+"
     r"(?:the\s+(?:whole|entire|full)\s+(?:year\s+)?(?:of\s+)?)?(?P<y>\d{4})\b(?![\s-]*\d)"
 )
 _RELATIVE_YEAR = _rx(
@@ -156,10 +156,12 @@ _THEN = _rx(
     r"by\s+that\s+date|at\s+the\s+time)\b"
 )
 _SAME_PERIOD = _rx(
-    r"\b(?:(?:in|over|during)\s+)?the\s+same\s+(?:period|(?:\w+\s+)?months?|quarter)"
+    r"\b(?:(?:in|over|during|by|on|at)\s+)?the\s+same\s+(?:period|(?:\w+\s+)?months?|quarter"
+    r"|date|day|time)"
     r"(?P<earlier>\s+(?:a\s+year\s+(?:earlier|before|ago)|(?:of\s+)?last\s+year|"
     r"of\s+the\s+previous\s+year))?"
 )
+_WHEN = _rx(r",?\s+when\b")  # "from 2020, when ...": the year of that clause
 _START = _rx(r"\b(?:since|from)\s+(?:[\w'’-]+\s+){0,4}$")
 _STATEMENT = _rx(
     r"\b(?:said|says|announced|reported|released|published|issued|told\s+\w+|"
@@ -383,7 +385,7 @@ def _phrases(sentence, ctx):  # noqa: C901  one rule per phrase kind
     for m in _YEAR.finditer(sentence):
         year = int(m.group("y"))
         prep = m.group("prep").lower()
-        if prep == "since":
+        if prep == "since" or (prep == "from" and not _WHEN.match(sentence, m.end())):
             add(m, Role.START, None, None, date(year, 1, 1), 1, True)
         elif prep in ("by", "as of", "until", "through"):
             add(m, Role.AS_OF, date(year, 12, 31), None, None, 2, True)
@@ -443,27 +445,20 @@ def _year_earlier(day):
         return day.replace(year=day.year - 1, day=28)
 
 
-def _resolved(phrase, ctx):
-    """Phrases that point back to the previous sentence's date, resolved."""
-    before = ctx.last_phrase
+def _resolved(phrase, before):
+    """A phrase that points back ("by then", "the same period a year
+    earlier") takes the date of ``before``, the phrase before it."""
     if phrase.role not in (Role.SAME_AS_BEFORE, Role.YEAR_BEFORE):
         return phrase
     if before is None:
         return replace(phrase, role=Role.AS_OF, as_of=None, strength=0)
-    if phrase.role == Role.SAME_AS_BEFORE:
-        return replace(
-            phrase,
-            role=before.role,
-            as_of=before.as_of,
-            period=before.period,
-            period_start=before.period_start,
-        )
+    shift = (lambda day: day) if phrase.role == Role.SAME_AS_BEFORE else _year_earlier
     return replace(
         phrase,
         role=before.role,
-        as_of=_year_earlier(before.as_of),
+        as_of=shift(before.as_of),
         period=before.period,
-        period_start=_year_earlier(before.period_start),
+        period_start=shift(before.period_start),
     )
 
 
@@ -480,9 +475,22 @@ def _with_role(phrase, sentence):
     return phrase
 
 
+_STATED_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
 def find_time_phrases(sentence, ctx):
-    """The time phrases of ``sentence``, each with its role and dates."""
-    return [
-        _with_role(_resolved(p, ctx), sentence)
-        for p in _without_overlaps(_phrases(sentence, ctx))
-    ]
+    """The time phrases of ``sentence``, each with its role and dates: "that
+    year" is the year named earlier in the sentence, "by then" the phrase
+    before it (in this sentence, else the previous one)."""
+    that_year = sentence.lower().find("that year")
+    if that_year > 0:
+        years = _STATED_YEAR.findall(sentence[:that_year])
+        if years:
+            ctx = replace(ctx, last_year=int(years[-1]))
+    found, before = [], ctx.last_phrase
+    for phrase in _without_overlaps(_phrases(sentence, ctx)):
+        phrase = _with_role(_resolved(phrase, before), sentence)
+        if phrase.role in (Role.AS_OF, Role.PERIOD) and phrase.as_of:
+            before = phrase
+        found.append(phrase)
+    return found

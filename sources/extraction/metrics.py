@@ -92,12 +92,12 @@ _MARK = _rx(r"(?:\s+[\w-]+)?\s+(?:mark|milestone|threshold)\b")
 _TALLY = _rx(r"\b(?:total|count|tally|figure|number|tallies|totals)\b")
 _INVESTMENT = _rx(
     r"invest|financ|fund|capital|loans?\b|credit|borrow|\bcost|stake|\bpaid\b|"
-    r"engagement|construction\s+contracts|spent|budget|galvani[sz]|mobili[sz]|"
+    r"engagement|construction\s+contracts|spent|budget|galvani[sz]|mobili[sz]|deals?\b|"
     r"dollar\s+(?:project|railway|line|port|plant)"
 )
 _NOT_INVESTMENT = _rx(
     r"\b(?:trade|exports?|imports?|turnover|revenue|sales|output|GDP|goods|"
-    r"worth|cargo|economy|generate|earn\w*)\b"
+    r"(?<!contracts\s)(?<!contract\s)worth|cargo|economy|generate|earn\w*)\b"
 )
 _INVESTMENT_AFTER = _rx(
     r"\s*(?:[\w-]+\s+){0,3}?(?:loans?|investments?|credit|financing|stake|"
@@ -165,7 +165,7 @@ def _nearest_cue(before, after):
     return min(cues)[1] if cues else None
 
 
-def _money(text, start, end, mention):
+def _money(text, start, end, mention, carried):
     """An investment when the words next to the amount or its clause say so;
     the value of goods, trade or revenue is ``other``."""
     if mention.currency != "USD":
@@ -186,6 +186,8 @@ def _money(text, start, end, mention):
             return Classification(OTHER, OTHER_CONFIDENCE, "USD")
         if _INVESTMENT.search(words):
             return Classification("investment_usd", confidence)
+    if carried == "investment_usd":  # "revised the 2024 total to 122.6 billion"
+        return Classification("investment_usd", CARRIED_NOUN)
     return Classification(OTHER, OTHER_CONFIDENCE, "USD")
 
 
@@ -223,6 +225,8 @@ def _noun_before(text, start, mention):
             best = (found.start(), metric, found.group().strip())
     if best is None and _TALLY.search(noun):
         return (0, "tally", "")
+    if best is None and re.search(r"[a-z]s$", noun):
+        return (0, "counted", noun.split()[-1])  # "the 2024 deals numbered 340"
     return best
 
 
@@ -270,7 +274,7 @@ def classify(text, start, end, mention: NumberMention, *, context="", carried=""
     is the previous sentence, ``carried`` the metric the paragraph last
     counted. None when the number counts nothing nameable."""
     if mention.currency:
-        return _money(text, start, end, mention)
+        return _money(text, start, end, mention, carried)
     if mention.measure in ("GW", "MW"):
         if _CAPACITY.search(text[start : mention.start]) and not _INSTALLED.search(
             text[start:end]
@@ -284,6 +288,8 @@ def classify(text, start, end, mention: NumberMention, *, context="", carried=""
     if found is None:
         found = _noun_before(text, start, mention)
         confidence = NOUN_BEFORE
+    if found is not None and found[1] == "counted":
+        return Classification(OTHER, OTHER_CONFIDENCE, found[2])
     if found is not None and found[1] == "tally":
         if not carried:
             return None

@@ -9,12 +9,17 @@ from sources.extraction import attribution, metrics, qualifiers, segmentation
 from sources.extraction.figure import OTHER, AsOfBasis, Figure, Period, Qualifier
 from sources.extraction.numbers import find_numbers
 from sources.extraction.reference import reference_date
-from sources.extraction.time_phrases import Role, TimeContext, find_time_phrases
+from sources.extraction.time_phrases import (
+    Role,
+    Strength,
+    TimeContext,
+    find_time_phrases,
+)
 from sources.periods import period_start_for
 
 # Choosing a figure's own time phrase among several in its sentence.
 CLAUSE_PENALTY = 60  # characters a clause break counts for
-STRENGTH_BONUS = 25  # characters a firmer phrase may be further away
+STRENGTH_BONUS = 10  # characters a firmer phrase may be further away
 HEADLINE_RESTATEMENT = Decimal("0.05")  # a headline rounds a body figure this much
 CONFIDENCE_DATED = 0.05
 CONFIDENCE_UNDATED = -0.1
@@ -74,6 +79,7 @@ class _Paragraph:
     project: str | None = None
     headline: str = ""
     sentences: list = field(default_factory=list)
+    phrase: object = None  # the paragraph's last firm date, for undated figures
 
     @property
     def context_text(self):
@@ -109,9 +115,18 @@ def _own_phrase(found, others, phrases, breaks):
             distance = number_start - p_end
         else:
             between = [o for o in others if number_end <= o.mention.start < p_start]
-            joined = segmentation.clause_index(breaks, p_start) == clause
+            p_clause = segmentation.clause_index(breaks, p_start)
+            joined = p_clause == clause
             if between and not joined:
                 continue
+            owned = [
+                o
+                for o in others
+                if o.mention.start > p_end
+                and segmentation.clause_index(breaks, o.mention.start) == p_clause
+            ]
+            if owned and not joined:
+                continue  # "..., and from January to August the figure was 11.8"
             distance = p_start - number_end
         clauses = abs(segmentation.clause_index(breaks, p_start) - clause)
         score = distance + CLAUSE_PENALTY * clauses - STRENGTH_BONUS * phrase.strength
@@ -120,7 +135,7 @@ def _own_phrase(found, others, phrases, breaks):
     return best[1] if best else None
 
 
-def _dates(found, phrase, statement, sentence, offset, ref, clause):
+def _dates(found, phrase, statement, sentence, offset, ref, clause, carried):
     """(period, as_of, basis) of a figure, from its phrase and its kind."""
     metric = found.kind.metric
     number_end = found.mention.end - offset
@@ -139,6 +154,8 @@ def _dates(found, phrase, statement, sentence, offset, ref, clause):
         and _AVERAGES.search(sentence)
     ):
         return _PERIOD_RATE[rate.group("unit").lower()], ref.day, basis
+    if phrase is None and carried is not None:
+        phrase = carried
     if phrase is None:
         if metric == "investment_usd" and not _RUNNING_TOTAL.search(sentence):
             return None, None, AsOfBasis.NONE
@@ -148,8 +165,10 @@ def _dates(found, phrase, statement, sentence, offset, ref, clause):
     if metric == "investment_usd" and (
         phrase.period in (None, Period.MONTH) or _THEN.search(phrase.text)
     ):
-        if not _RUNNING_TOTAL.search(sentence):
+        if not _RUNNING_TOTAL.search(clause):
             return None, None, AsOfBasis.NONE
+    if metric == "jobs":
+        return None, phrase.as_of, _basis(phrase, ref)  # a headcount at a date
     if phrase.role == Role.AS_OF:
         return Period.CUMULATIVE, phrase.as_of, _basis(phrase, ref)
     period = phrase.period
@@ -157,8 +176,6 @@ def _dates(found, phrase, statement, sentence, offset, ref, clause):
         period = Period.CUMULATIVE
     if period == Period.MONTH and metric in STOCK_METRICS:
         period = Period.CUMULATIVE
-    if period == Period.MONTH and metric == "jobs":
-        period = None
     if _TOTAL_IN_CLAUSE.search(clause):
         period = Period.CUMULATIVE
     return period, phrase.as_of, _basis(phrase, ref)
@@ -262,7 +279,14 @@ def _sentence_figures(text, sentence, paragraph, names, ref):  # noqa: C901
             [(o.mention.start, o.mention.end) for o in others],
         )
         period, as_of, basis = _dates(
-            found, phrase, statement, body, offset, ref, text[q_start:q_end]
+            found,
+            phrase,
+            statement,
+            body,
+            offset,
+            ref,
+            text[q_start:q_end],
+            None if phrases else paragraph.phrase,
         )
         prefix = body[: found.mention.start - offset]
         qualifier = qualifiers.qualifier_before(text, found.mention.number_start)
@@ -312,10 +336,17 @@ def _sentence_figures(text, sentence, paragraph, names, ref):  # noqa: C901
     if primary:
         paragraph.metric = primary[-1].metric
     paragraph.project = sentence_project or paragraph.project
-    dated = [p for p in phrases if p.role in (Role.AS_OF, Role.PERIOD) and p.as_of]
+    dated = [
+        p
+        for p in phrases
+        if p.role in (Role.AS_OF, Role.PERIOD)
+        and p.as_of
+        and p.strength > Strength.WEAK
+    ]
     if dated:
         last = dated[-1]
         paragraph.context = replace(ctx, last_phrase=last, last_year=last.as_of.year)
+        paragraph.phrase = last
     if sentence.headline:
         paragraph.headline = body
     else:
@@ -353,6 +384,7 @@ def extract_figures(text, *, published_on=None, projects=()):
     for sentence in segmentation.sentences(text):
         if sentence.paragraph != last_paragraph:
             paragraph.sentences = []
+            paragraph.phrase = None
             last_paragraph = sentence.paragraph
         found = _sentence_figures(text, sentence, paragraph, names, ref)
         for figure in found:

@@ -14,7 +14,7 @@ DATELINE_SLACK = timedelta(days=7)
 HEAD_CHARS = 1500  # datelines and date lines sit at the top of a release
 _DATELINE = re.compile(
     r"\b[A-Z][A-Za-z .'-]+,\s+(?:[A-Z][\w .'-]*,\s+)?"
-    r"(?P<day>(?:" + MONTH_PATTERN + r")\.?\s+\d{1,2}(?:,\s*\d{4})?)\s*"
+    r"(?P<day>(?:" + MONTH_PATTERN + r")\.?\s+\d{1,2}(?:(?:,\s*|/)\d{4})?)\s*"
     r"(?:\(|[-–—]{1,2}\s)",
     re.IGNORECASE,
 )
@@ -26,6 +26,13 @@ _DATE_LINE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+# "made 3,673 trips in 2017", "reached 121.8 billion dollars in 2024": a
+# whole year's total is reported after that year has ended.
+_WHOLE_YEAR = re.compile(
+    r"\b(?:in|for|during|throughout)\s+(?:the\s+(?:whole|full)\s+(?:year\s+)?(?:of\s+)?)?"
+    r"(19[5-9]\d|20\d\d)\b(?!\s*[-–,]?\s*\d)(?![^.]{0,40}\b(?:since|launch|opened))",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -37,9 +44,14 @@ class ReferenceDate:
     basis: AsOfBasis
 
 
-def _latest_year(text):
+def _earliest_possible_year(text):
+    """The first year the text can have been written in: the latest year it
+    names, or the year after the latest year whose whole total it reports."""
     years = [int(y) for y in _YEAR.findall(text)]
-    return max(years) if years else None
+    if not years:
+        return None
+    whole = [int(y) + 1 for y in _WHOLE_YEAR.findall(text)]
+    return max(years + whole)
 
 
 def _dateline_day(head, base):
@@ -62,10 +74,10 @@ def reference_date(text, published_on=None):
         day = parse_day(line.group("day"), base=None)
         if day:
             return ReferenceDate(day, AsOfBasis.DATE_LINE)
-    year = _latest_year(text)
+    year = _earliest_possible_year(text)
     if year:
-        # A dateline names a day without its year: the latest year the text
-        # mentions, as the release reports on its own year's events.
+        # A dateline names a day without its year: the first year the text
+        # can have been written in.
         day = _dateline_day(head, date(year, 12, 31))
         if day:
             return ReferenceDate(day, AsOfBasis.DATELINE)

@@ -52,7 +52,10 @@ _NOUNS = [
         "passengers",
     ),
     (r"(?:trips|journeys|runs)\b", "trips"),
-    (r"(?:freight\s+|cargo\s+)trains\b", "freight_trips"),
+    (
+        r"(?:freight|cargo)\s+(?:train\s+)?(?:trains|services|trips|journeys)\b",
+        "freight_trips",
+    ),
     (r"(?:passenger\s+)?trains\b|train\s+services|services\b", "trains"),
     (
         r"(?:(?:direct\s+|local\s+|new\s+)*jobs|job\s+opportunities|positions|"

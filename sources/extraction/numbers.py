@@ -226,6 +226,9 @@ def _is_name(text, match, sentence_start):
     return text[sentence_start : match.start()].strip() not in ("", '"', "“")
 
 
+SPELLED_OUT_BELOW = 10  # house styles spell out one to nine: descriptions
+
+
 def find_numbers(text, start, end):
     """The quantities stated in text[start:end], in order."""
     for match in NUMBER.finditer(text, start, end):
@@ -236,6 +239,12 @@ def find_numbers(text, start, end):
             continue
         if _is_reference(text, match):
             continue
+        if (
+            match.group("num")[0].isalpha()
+            and value < SPELLED_OUT_BELOW
+            and not match.group("scale")
+        ):
+            continue  # "four stations", "eight major steps", "one country"
         money = _currency(match)
         if not money and not match.group("scale"):
             if _DURATION_AFTER.match(text, match.end()):

@@ -48,7 +48,8 @@ STOCK_METRICS = {
 }
 _RUNNING_TOTAL = re.compile(
     r"\b(?:cumulative\w*|in\s+total|a\s+total\s+of|since|so\s+far|to\s+date|"
-    r"altogether|has\s+(?:reached|brought|created|carried|handled)|have\s+reached)\b",
+    r"altogether|stock|has\s+(?:reached|brought|created|carried|handled)|"
+    r"have\s+reached)\b",
     re.IGNORECASE,
 )
 _ONE_DAY = re.compile(
@@ -66,6 +67,7 @@ _INITIATIVE = re.compile(
     r"BRI\s+(?:countries|partners)|cooperation\s+documents)\b",
     re.IGNORECASE,
 )
+_UP_TO_DATE = re.compile(r"(?:by|as\s+of|until|up\s+to)\b", re.IGNORECASE)
 _THEN = re.compile(r"\bat\s+the\s+time\b|\bthen\b", re.IGNORECASE)
 _PERIOD_RATE = {"month": Period.MONTH, "year": Period.YEAR}
 
@@ -165,7 +167,9 @@ def _dates(found, phrase, statement, sentence, offset, ref, clause, carried):
     if metric == "investment_usd" and (
         phrase.period in (None, Period.MONTH) or _THEN.search(phrase.text)
     ):
-        if not _RUNNING_TOTAL.search(clause):
+        # "agreed a loan of US$4.5 billion in May 2017": a deal's date, not
+        # a total's; "by the end of 2023 ... investment stock" is a total.
+        if not (_RUNNING_TOTAL.search(clause) or _UP_TO_DATE.match(phrase.text)):
             return None, None, AsOfBasis.NONE
     if metric == "jobs":
         return None, phrase.as_of, _basis(phrase, ref)  # a headcount at a date
@@ -336,6 +340,7 @@ def _sentence_figures(text, sentence, paragraph, names, ref):  # noqa: C901
     if primary:
         paragraph.metric = primary[-1].metric
     paragraph.project = sentence_project or paragraph.project
+    paragraph.phrase = None
     dated = [
         p
         for p in phrases

@@ -45,13 +45,20 @@ _PROJECTED_AFTER = _rx(
     r"^[^,;.]{0,50}?\b(?:(?:is|are)\s+(?:expected|projected|forecast|set)\s+to|"
     r"will\s+be|would\s+be|could\s+be|to\s+be\s+(?:created|built|added|completed))\b"
 )
+_UP = (
+    r"up|rose|rising|risen|increased?|increasing|grew|grown|growing|growth\s+of|"
+    r"jump\w*|climb\w*|surg\w*|soar\w*|expand\w*|gain(?:ed|ing)?|advanc\w*|"
+    r"a\s+year[\s-]on[\s-]year\s+(?:increase|rise|growth|gain)\s+of|"
+    r"an\s+increase\s+of|a\s+rise\s+of"
+)
+_DOWN = (
+    r"down|fell|falling|fallen|fall\s+of|decreas\w*|declin\w*|dropp\w*|drop\s+of|"
+    r"slump\w*|contract(?:ed|ing)|shr[aiu]nk\w*|plung\w*|slid|"
+    r"a\s+year[\s-]on[\s-]year\s+(?:decrease|fall|decline|drop)\s+of|"
+    r"a\s+decrease\s+of|a\s+fall\s+of"
+)
 _CHANGE = _rx(
-    r"(?:(?P<up>\b(?:up|rose|rising|increased?|increasing|grew|growing|growth\s+of|"
-    r"jumped|climbed|gain(?:ed)?\s+of|surged|a\s+year[\s-]on[\s-]year\s+"
-    r"(?:increase|rise|growth|gain)\s+of|an\s+increase\s+of)\b)"
-    r"|(?P<down>\b(?:down|fell|falling|fall\s+of|decreased?|decreasing|declined?|"
-    r"declining|dropped|drop\s+of|slumped|contracted|a\s+year[\s-]on[\s-]year\s+"
-    r"(?:decrease|fall|decline|drop)\s+of|a\s+decrease\s+of)\b))"
+    r"(?:(?P<up>\b(?:" + _UP + r")\b)|(?P<down>\b(?:" + _DOWN + r")\b))"
     r"\s+(?:by\s+)?(?:about\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+)?"
     r"(?P<pct>\d+(?:\.\d+)?)\s*(?:percent|per\s*cent|%)"
     r"|(?P<pct2>\d+(?:\.\d+)?)\s*(?:percent|per\s*cent|%)\s+(?P<dir>(?:year[\s-]on[\s-]"

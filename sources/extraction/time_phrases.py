@@ -189,8 +189,8 @@ def _latest(year_text, months, ctx):
     """The year a span ending in month ``months`` falls in: the stated one,
     else the latest such span ending on or before the reference date."""
     year = _year_of(year_text, ctx)
-    if year is None:
-        year = recent_year(months, ctx.base, 28) if ctx.base else ctx.last_year
+    if year is None and ctx.base:
+        year = recent_year(months, ctx.base, 28)
     return year
 
 
@@ -347,8 +347,6 @@ def _phrases(sentence, ctx):  # noqa: C901  one rule per phrase kind
         base = ctx.base
         if m.group("rel") and base:
             base = date(_year_of(m.group("rel"), ctx), 12, 31)
-        elif base is None and ctx.last_year:
-            base = date(ctx.last_year, 12, 31)
         day = parse_day(m.group("dm"), base=base)
         if day:
             add(
@@ -370,10 +368,10 @@ def _phrases(sentence, ctx):  # noqa: C901  one rule per phrase kind
         year = _year_of(m.group("y"), ctx)
         if prep == "last" and ctx.base:
             year = ctx.base.year if month < ctx.base.month else ctx.base.year - 1
+        if year is None and ctx.base:
+            year = recent_year(month, ctx.base, 28)
         if year is None:
-            year = recent_year(month, ctx.base, 28) if ctx.base else ctx.last_year
-        if year is None:
-            continue
+            continue  # a month of an unknown year: no date rather than a guess
         end = month_end(year, month)
         stated = bool(m.group("y") and m.group("y")[0].isdigit())
         if prep == "since":

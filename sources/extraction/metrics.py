@@ -121,7 +121,7 @@ _PARTNER_CUE = _rx(
 )
 _NOT_PARTNER = _rx(
     r"\b(?:cities\s+in|spread\s+across|across|reach\w*|serv\w*|introduced\s+to|"
-    r"spanned|in)\s+(?:\S+\s+){0,2}$"
+    r"spanned|in(?!\s+(?:all|total)\b))\s+(?:\S+\s+){0,2}$"
 )
 _AUDIENCE = _rx(
     r"\b(?:participants|delegates|delegations|representatives|guests|attendees|"

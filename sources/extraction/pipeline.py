@@ -33,8 +33,7 @@ _MILESTONE = re.compile(
 )
 # In a figure's own clause: a running total, whatever span dates it.
 _TOTAL_IN_CLAUSE = re.compile(
-    r"\b(?:cumulative\w*|bringing|brought|since|so\s+far|to\s+date|in\s+total|"
-    r"altogether)\b",
+    r"\b(?:cumulative\w*|bringing|brought|since|in\s+total|altogether)\b",
     re.IGNORECASE,
 )
 # Counts of a stock (partners, agreements): a month dates the count, not a flow.

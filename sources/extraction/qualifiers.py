@@ -72,7 +72,7 @@ _YEARLY = _rx(
     r"from\s+\d{4}|on\s+the\s+year|annual|than\s+in\s+\d{4}"
 )
 _AVERAGE = _rx(r"\baverage\b|\bannual\s+growth\s+rate\b|\bCAGR\b")
-_TO_VALUE = _rx(r"^[^.;]{0,60}?\bto\s+")  # "rose 23.2 percent ... to RMB 95 billion"
+_TO_VALUE = _rx(r"[^.;]{0,60}?\bto\s+")  # "rose 23.2 percent ... to RMB 95 billion"
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ clean:
 bench: install
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 
-# Precision and recall of the figure extractor on the stored releases' answer key.
+# The figure extractor scored on the development set (tests/data/extraction-devset)
+# and the seed releases, with and without publication dates; see the README.
 eval-extraction: install
 	$(PY) manage.py eval_extraction

@@ -80,7 +80,8 @@ class _Paragraph:
     project: str | None = None
     headline: str = ""
     sentences: list = field(default_factory=list)
-    phrase: object = None  # the paragraph's last firm date, for undated figures
+    phrase: object = None  # the previous sentence's firm date, for undated figures
+    named: set = field(default_factory=set)  # projects the release has named
 
     @property
     def context_text(self):
@@ -311,7 +312,9 @@ def _sentence_figures(text, sentence, paragraph, names, ref):  # noqa: C901
             or sentence_project
         )
         if project is None and not _INITIATIVE.search(body):
-            if attribution.refers_back(body):
+            # "the line", "it": the project named last; any sentence of a
+            # release about one project is about that project.
+            if attribution.refers_back(body) or len(paragraph.named) == 1:
                 project = paragraph.project
         confidence = found.kind.confidence
         confidence += CONFIDENCE_DATED if phrase else 0
@@ -339,6 +342,8 @@ def _sentence_figures(text, sentence, paragraph, names, ref):  # noqa: C901
     if primary:
         paragraph.metric = primary[-1].metric
     paragraph.project = sentence_project or paragraph.project
+    if sentence_project:
+        paragraph.named.add(sentence_project)
     paragraph.phrase = None
     dated = [
         p

@@ -36,6 +36,12 @@ _TOTAL_IN_CLAUSE = re.compile(
     r"\b(?:cumulative\w*|bringing|brought|since|in\s+total|altogether)\b",
     re.IGNORECASE,
 )
+# "other" figures that describe the project, not what it did: undated.
+STATIC_MEASURES = {"km", "km/h", "area", "acres", "hours", "MW", "GW"}
+STATIC_UNITS = {"km", "km/h", "square metres", "acres", "hours"}
+_CAPACITY = re.compile(
+    r"\b(?:can\s+(?:handle|take|carry)|capacity|designed|able\s+to)\b", re.IGNORECASE
+)
 # Counts of a stock (partners, agreements): a month dates the count, not a flow.
 STOCK_METRICS = {
     "partner_countries",
@@ -143,10 +149,15 @@ def _dates(found, phrase, statement, sentence, offset, ref, clause, carried):
     number_end = found.mention.end - offset
     after = sentence[number_end:]
     basis = ref.basis if ref.day else AsOfBasis.NONE
-    if metric == OTHER:
-        if phrase and phrase.role == Role.AS_OF:
-            return None, phrase.as_of, _basis(phrase, ref)
-        return None, None, AsOfBasis.NONE
+    if metric == OTHER and (
+        found.mention.measure in STATIC_MEASURES or found.kind.unit in STATIC_UNITS
+    ):
+        return None, None, AsOfBasis.NONE  # a length, a speed, a capacity
+    if metric == OTHER and (found.mention.measure or _CAPACITY.search(sentence)):
+        # A share or completion: dated when the text dates it, no period.
+        if phrase is None:
+            return None, None, AsOfBasis.NONE
+        return phrase.period, phrase.as_of, _basis(phrase, ref)
     if _ONE_DAY.search(sentence) and phrase and phrase.period is None:
         return Period.DAY, phrase.as_of, _basis(phrase, ref)
     rate = _RATE.match(after)
@@ -183,6 +194,10 @@ def _dates(found, phrase, statement, sentence, offset, ref, clause, carried):
     if _TOTAL_IN_CLAUSE.search(clause):
         period = Period.CUMULATIVE
     return period, phrase.as_of, _basis(phrase, ref)
+
+
+def _dated(phrases):
+    return any(p.role in (Role.AS_OF, Role.PERIOD) for p in phrases)
 
 
 def _basis(phrase, ref):
@@ -252,7 +267,7 @@ def _sentence_figures(text, sentence, paragraph, names, ref):  # noqa: C901
     breaks = segmentation.clause_breaks(body, 0, len(body))
     statement = next((p for p in phrases if p.role == Role.STATEMENT), None)
     sentence_project = attribution.project_in(names, text, sentence.start, sentence.end)
-    figures = []
+    figures, owned_phrases = [], []
     for found in founds:
         others = [o for o in founds if o is not found]
         local = replace(
@@ -275,6 +290,12 @@ def _sentence_figures(text, sentence, paragraph, names, ref):  # noqa: C901
             for o in others
         ]
         phrase = _own_phrase(local, local_others, phrases, breaks)
+        if phrase is None and owned_phrases:
+            # "..., including contracts worth 70.7 billion and 51 billion of
+            # investments": a breakdown shares the date of what it breaks down.
+            phrase = owned_phrases[-1]
+        if phrase is not None:
+            owned_phrases.append(phrase)
         q_start, q_end = segmentation.quote_span(
             text,
             sentence,
@@ -290,7 +311,7 @@ def _sentence_figures(text, sentence, paragraph, names, ref):  # noqa: C901
             offset,
             ref,
             text[q_start:q_end],
-            None if phrases else paragraph.phrase,
+            None if _dated(phrases) else paragraph.phrase,
         )
         prefix = body[: found.mention.start - offset]
         qualifier = qualifiers.qualifier_before(text, found.mention.number_start)

@@ -146,6 +146,11 @@ _RELATIVE_YEAR = _rx(
     r"\b(?:(?:in|during|for|over|throughout)\s+)?(?P<rel>last|the\s+previous|the\s+past|"
     r"this|that)\s+year\b(?!'s|’s)"
 )
+# "the 2024 total", "the 2023 figure": a year used as an adjective.
+_YEAR_ADJECTIVE = _rx(
+    r"\bthe\s+(?P<y>(?:19|20)\d\d)\s+(?:total|figure|count|tally|level|result|"
+    r"deals?|volume|amount)s?\b"
+)
 _CURRENT = _rx(r"\b(?:so\s+far|to\s+date|up\s+to\s+now|as\s+of\s+now|currently|now)\b")
 _YEAR_TO_DATE = _rx(
     r"\b(?:so\s+far\s+this\s+year|this\s+year\s+so\s+far|since\s+the\s+(?:start|"
@@ -405,6 +410,9 @@ def _phrases(sentence, ctx):  # noqa: C901  one rule per phrase kind
             add(m, Role.PERIOD, ctx.base, Period.YEAR_TO_DATE, date(year, 1, 1), 0)
         else:
             add(m, Role.PERIOD, date(year, 12, 31), Period.YEAR, date(year, 1, 1))
+    for m in _YEAR_ADJECTIVE.finditer(sentence):
+        year = int(m.group("y"))
+        add(m, Role.PERIOD, date(year, 12, 31), Period.YEAR, date(year, 1, 1), 1, True)
     for m in _YEAR_TO_DATE.finditer(sentence):
         if ctx.base:
             add(

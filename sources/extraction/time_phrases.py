@@ -199,6 +199,9 @@ def _latest(year_text, months, ctx):
     return year
 
 
+_ANY_YEAR = 2001  # a common year, to measure a span of months of an unknown year
+
+
 def _span_period(first, last):
     """The period a stated span of days has, by its length and start."""
     if first.month == 1 and first.day == 1 and last.year == first.year:
@@ -239,6 +242,8 @@ def _phrases(sentence, ctx):  # noqa: C901  one rule per phrase kind
         if year:
             end = month_end(year, quarter * 3)
             add(m, Role.PERIOD, end, Period.QUARTER, date(year, quarter * 3 - 2, 1), 2)
+        else:
+            add(m, Role.PERIOD, None, Period.QUARTER, None, 2)
     for m in _HALF.finditer(sentence):
         half = (
             1 if (m.group("h") or "").lower() == "first" or m.group("hn") == "1" else 2
@@ -247,35 +252,41 @@ def _phrases(sentence, ctx):  # noqa: C901  one rule per phrase kind
         if year:
             start = date(year, 6 * half - 5, 1)
             add(m, Role.PERIOD, month_end(year, 6 * half), Period.HALF_YEAR, start, 2)
+        else:
+            add(m, Role.PERIOD, None, Period.HALF_YEAR, None, 2)
     for m in _FIRST_MONTHS.finditer(sentence):
         raw = m.group("n").lower()
         months = int(raw) if raw.isdigit() else UNITS[raw]
-        year = _latest(m.group("y"), months, ctx) if 1 <= months <= 12 else None
+        if not 1 <= months <= MONTHS_IN[Period.YEAR]:
+            continue
+        year = _latest(m.group("y"), months, ctx)
+        period = {3: Period.QUARTER, 6: Period.HALF_YEAR, 12: Period.YEAR}.get(
+            months, Period.YEAR_TO_DATE
+        )
         if year:
-            period = {3: Period.QUARTER, 6: Period.HALF_YEAR, 12: Period.YEAR}.get(
-                months, Period.YEAR_TO_DATE
-            )
             add(m, Role.PERIOD, month_end(year, months), period, date(year, 1, 1), 2)
+        else:
+            add(m, Role.PERIOD, None, period, None, 2)
     for m in _FIRST_QUARTERS.finditer(sentence):
         months = 3 * {"two": 2, "three": 3, "2": 2, "3": 3}[m.group("n").lower()]
         year = _latest(m.group("y"), months, ctx)
-        if year:
-            add(m, Role.PERIOD, month_end(year, months), Period.YEAR_TO_DATE, None, 2)
+        end = month_end(year, months) if year else None
+        add(m, Role.PERIOD, end, Period.YEAR_TO_DATE, None, 2)
     for m in _MONTH_RANGE.finditer(sentence):
         first, last = month_number(m.group("a")), month_number(m.group("b"))
         if not first or not last or last <= first:
             continue
-        year = _latest(m.group("y"), last, ctx)
-        if year:
-            start = date(year, first, 1)
-            add(
-                m,
-                Role.PERIOD,
-                month_end(year, last),
-                _span_period(start, month_end(year, last)),
-                start,
-                2,
-            )
+        year = _latest(m.group("y"), last, ctx) or _ANY_YEAR
+        start, end = date(year, first, 1), month_end(year, last)
+        known = year != _ANY_YEAR
+        add(
+            m,
+            Role.PERIOD,
+            end if known else None,
+            _span_period(start, end),
+            start if known else None,
+            2,
+        )
     for m in _DAY_RANGE.finditer(sentence):
         base = ctx.base
         if m.group("y") and base:

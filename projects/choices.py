@@ -82,3 +82,15 @@ class CandidateDecision(models.TextChoices):
     PENDING = "pending", "To review"
     ACCEPTED = "accepted", "Accepted"
     REJECTED = "rejected", "Rejected"
+
+
+class CandidateAsOfBasis(models.TextChoices):
+    """What a proposed figure's as-of date was read from: the values of the
+    extractor's ``sources.extraction.AsOfBasis`` (a test keeps them the
+    same). Pages show the extractor's own label, which may be reworded."""
+
+    STATED = "stated", "A date the text states in full"
+    PUBLISHED_ON = "published_on", "The publication date given"
+    DATELINE = "dateline", "The dateline's day"
+    DATE_LINE = "date_line", "A date line printed in the text"
+    NONE = "none", "No date"

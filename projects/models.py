@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from bri_tracker.audit import AuditedModel
 from projects.choices import (
+    CandidateAsOfBasis,
     CandidateDecision,
     MetricAggregation,
     MilestoneKind,
@@ -761,9 +762,11 @@ class FigureCandidateQuerySet(models.QuerySet):
 
     def decision_rates(self):
         """Rows {"metric__key", "total", "accepted", "rejected", "edited"}
-        per metric, from the editors' decisions."""
+        per metric, from the editors' decisions. A copy's proposals, decided
+        when it was stored (projects.ingest), are not the editors'."""
         return (
             self.decided()
+            .filter(source__duplicate_of=None)
             .values("metric__key")
             .annotate(
                 total=Count("pk"),
@@ -807,6 +810,13 @@ class FigureCandidate(FigureFields):
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    as_of_basis = models.CharField(
+        "as-of date from",
+        max_length=20,
+        choices=CandidateAsOfBasis.choices,
+        blank=True,
+        help_text="What the extractor read the as-of date from.",
+    )
 
     objects = FigureCandidateQuerySet.as_manager()
 
@@ -825,14 +835,18 @@ class FigureCandidate(FigureFields):
     @classmethod
     def from_extracted(cls, figure, *, source, metric, project):
         """A candidate holding ``figure`` (a sources.extraction.Figure, whose
-        metric and project are names) as the extractor proposed it."""
-        names = set(cls.field_names()) - {"metric", "project"}
+        metric and project are names) as the extractor proposed it. A figure
+        with no period (a cost, a forecast, a one-day count) is a figure at a
+        point in time."""
+        names = set(cls.field_names()) - {"metric", "project", "period"}
         return cls(
             source=source,
             extracted=figure.to_json(),
             metric=metric,
             project=project,
             confidence=figure.confidence,
+            period=figure.period or ObservationPeriod.POINT,
+            as_of_basis=str(getattr(figure, "as_of_basis", "") or ""),
             # The extractor does not say what an “Other figure” counts.
             **{name: getattr(figure, name) for name in names if hasattr(figure, name)},
         )
@@ -850,7 +864,15 @@ class FigureCandidate(FigureFields):
             self.metric.key == guess["metric"]
             and self.value == Decimal(str(guess["value"]))
             and self.qualifier == guess["qualifier"]
-            and self.period == guess["period"]
+            and self.period == _extracted_period(guess)
             and (self.as_of.isoformat() if self.as_of else None) == guess["as_of"]
             and (self.project.name if self.project else None) == guess["project"]
         )
+
+
+def _extracted_period(guess):
+    """The period an extracted figure (its JSON) proposes, as stored on a
+    candidate: the extractor's own kind where it gives one (its JSON
+    "period" calls a year to date a year), and no period is a point."""
+    period = guess.get("period_kind", guess.get("period"))
+    return period or ObservationPeriod.POINT

@@ -1,7 +1,9 @@
 """From a press release to reviewed figures: store the release, propose its
 figures as candidates, and record each editor's decision."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from projects.models import FigureCandidate, Metric, Observation, Project
@@ -28,8 +30,21 @@ def release_ingest(*, raw, title="", publisher="", published_on=None, url=""):
         candidates = [
             _candidate(source, figure) for figure in _figures(source, published_on)
         ]
+        if source.duplicate_of is not None:
+            _mark_recorded(candidates, source.duplicate_of)
         FigureCandidate.objects.bulk_create(candidates)
     return source, True, candidates
+
+
+def _mark_recorded(candidates, original):
+    """A copy's proposals repeat its original's: decided already, so that
+    nobody records the same figures a second time from the copy."""
+    reason = f"Already recorded from the original, source #{original.pk} “{original}”"
+    now = timezone.now()
+    for candidate in candidates:
+        candidate.decision = FigureCandidate.Decision.REJECTED
+        candidate.reject_reason = reason[:200]
+        candidate.decided_at = now
 
 
 def _figures(source, published_on):
@@ -54,6 +69,13 @@ def candidate_accept(candidate, *, user, status=Observation.Status.DRAFT):
     """Turn a candidate, as the editor left it, into an Observation quoting
     its source. Raises ValidationError with the models' reasons."""
     with transaction.atomic():
+        recorded = _recorded_figure(candidate)
+        if recorded is not None:
+            raise ValidationError(
+                f"already recorded as figure #{recorded.pk} from “{recorded.source}”"
+                ": the same words of one release (or of a copy of it) are one "
+                "figure, not two."
+            )
         observation = candidate.as_observation(status=status)
         observation._history_user = user
         observation.full_clean()
@@ -62,6 +84,25 @@ def candidate_accept(candidate, *, user, status=Observation.Status.DRAFT):
             candidate, user, FigureCandidate.Decision.ACCEPTED, observation=observation
         )
     return observation
+
+
+def _recorded_figure(candidate):
+    """The figure already recorded from the same sentence of the same release
+    (the candidate's source, its original or another copy of it): same
+    quote, metric and value. None when there is none."""
+    source = candidate.source
+    original = source.duplicate_of_id or source.pk
+    return (
+        Observation.objects.filter(
+            Q(source_id=original) | Q(source__duplicate_of_id=original),
+            metric_id=candidate.metric_id,
+            value=candidate.value,
+            quote=candidate.quote,
+        )
+        .select_related("source")
+        .order_by("pk")
+        .first()
+    )
 
 
 def candidate_reject(candidate, *, user, reason):

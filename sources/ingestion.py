@@ -1,6 +1,7 @@
 """Turn a pasted or uploaded press release into clean text with its headline
 and dateline, and recognise an article already stored. Pure functions."""
 
+import codecs
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -60,6 +61,15 @@ def decode_upload(data):
             f"The file is {len(data) / 1e6:.1f} MB; a press release must be under "
             f"{MAX_BYTES / 1e6:.0f} MB."
         )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Notepad's "Unicode": UTF-16 with a byte-order mark, NULs and all.
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise IngestError(
+                f"The file says it is UTF-16 text, but byte {error.start} is not "
+                "valid UTF-16: save it as UTF-8 and upload it again."
+            ) from None
     if b"\x00" in data:
         raise IngestError("This is a binary file, not text: upload .txt or .html.")
     try:

@@ -35,6 +35,13 @@ _LEFTOVER_MOJIBAKE = re.compile(
 )
 
 
+# A right double quote ” is E2 80 9D in UTF-8: read as Windows-1252 it is
+# "â€" and an undefined byte, which copying often drops or turns into U+FFFD
+# (or a space); ftfy then reads "â€ " as a dagger, "†". Put the byte back, so
+# that the quote is repaired as its neighbours are.
+_LOST_QUOTE_BYTE = re.compile(f"â€(?:\ufffd|\x9d|(?!{_CONTINUATION}))")
+
+
 def _redecode(match):
     try:
         return match.group().encode("sloppy-windows-1252").decode("utf-8")
@@ -48,9 +55,11 @@ def repair_text(raw):
     ftfy leaves a lone mojibake sequence alone when the rest of the text looks
     clean (release 000 ends in "â–\xa0", a "■" read as Windows-1252), so
     sequences that decode as UTF-8 are re-decoded after it, with ftfy's codec.
-    Curly quotes and paragraph breaks are kept: readers see the text as it was
-    published.
+    A closing quote whose last byte was lost ("â€", "â€\ufffd") is restored
+    first. Curly quotes and paragraph breaks are kept: readers see the text
+    as it was published.
     """
+    raw = _LOST_QUOTE_BYTE.sub("â€\x9d", raw)
     fixed = _LEFTOVER_MOJIBAKE.sub(_redecode, ftfy.fix_text(raw, uncurl_quotes=False))
     lines = [line.rstrip() for line in fixed.splitlines()]
     return "\n".join(lines).strip() + "\n" if any(lines) else ""

@@ -13,12 +13,15 @@ from django.db import DatabaseError
 
 from sources.extraction import extract_figures
 from sources.ingestion import MAX_BYTES, IngestError, decode_upload
+from sources.language import no_figures_reason
 from sources.text import repair_text
 
 
 def read_release(path):
     """The repaired text of a release file, or CommandError saying why not."""
     path = Path(path)
+    if path.is_dir():
+        raise CommandError(f"{path}: is a directory; give the release's file.")
     if not path.is_file():
         raise CommandError(f"{path}: no such file.")
     if path.stat().st_size > MAX_BYTES:
@@ -56,6 +59,12 @@ class Command(BaseCommand):
         rows = [figure.to_json() for figure in figures]
         if format == "json":
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
+            if not rows:
+                # Why, on stderr: stdout stays JSON (an empty list).
+                self.stderr.write(no_figures_reason(text))
+            return
+        if not rows:
+            self.stdout.write(no_figures_reason(text))
             return
         self._table(rows)
 
@@ -69,9 +78,6 @@ class Command(BaseCommand):
             return []
 
     def _table(self, rows):
-        if not rows:
-            self.stdout.write("No figures found.")
-            return
         columns = ("metric", "value", "qualifier", "as_of", "period", "change_percent")
         header = [*columns, "project", "conf"]
         lines = [

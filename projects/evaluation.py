@@ -778,7 +778,7 @@ def transition(expected: str | None, got: str | None) -> str:
 
 
 def _number(value: float | None) -> str:
-    return "?" if value is None else f"{value:g}"
+    return "?" if value is None else f"{value:,.12g}"
 
 
 @dataclass(frozen=True)

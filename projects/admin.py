@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +9,7 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 
 from bri_tracker.editing import EditorAdmin
+from projects.choices import CandidateDecision
 from projects.ingest import candidate_accept, candidate_reject, release_ingest
 from projects.models import (
     DashboardCard,
@@ -17,7 +20,9 @@ from projects.models import (
     Project,
 )
 from projects.resources import ObservationResource, ProjectResource
+from sources.extraction import AsOfBasis
 from sources.ingestion import MAX_BYTES, IngestError, decode_upload
+from sources.language import no_figures_reason
 
 
 @admin.register(Metric)
@@ -197,7 +202,7 @@ class ReleaseForm(forms.Form):
         help_text="Paste the release, or upload it below.",
     )
     upload = forms.FileField(
-        required=False, help_text=".txt or .html, UTF-8, 2 MB at most"
+        required=False, help_text=".txt or .html, UTF-8 or UTF-16, 2 MB at most"
     )
     title = forms.CharField(required=False, help_text="Defaults to the headline.")
     publisher = forms.CharField(required=False)
@@ -219,25 +224,43 @@ class ReleaseForm(forms.Form):
         return cleaned
 
 
+class CandidateRowForm(forms.ModelForm):
+    """A row of the review list. A decided proposal's fields are shown but
+    disabled: changing them would no longer change anything (an accepted one
+    is a figure of its own by then)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.decision != CandidateDecision.PENDING:
+            for field in self.fields.values():
+                field.disabled = True
+        if "value" in self.fields and self.instance.value is not None:
+            # "2500000", not the column's "2500000.0000": a narrow input.
+            self.initial["value"] = Decimal(f"{self.instance.value.normalize():f}")
+
+
 @admin.register(FigureCandidate)
 class FigureCandidateAdmin(admin.ModelAdmin):
-    """The review screen: each proposal beside its sentence, editable in
-    place, accepted or rejected one by one or in bulk."""
+    """The review screen: each proposal's fields, editable in place, over
+    the sentence it was read from; accepted or rejected one by one or in
+    bulk. Decided proposals are read-only and link to their figure."""
 
     list_display = [
-        "sentence",
         "metric",
         "value",
+        "change_display",
         "qualifier",
         "as_of",
+        "as_of_basis_display",
         "period",
         "project",
         "counted",
-        "confidence",
+        "confidence_display",
         "decision",
         "reject_reason",
         "figure_link",
     ]
+    list_display_links = ["decision"]
     list_editable = [
         "metric",
         "value",
@@ -251,8 +274,47 @@ class FigureCandidateAdmin(admin.ModelAdmin):
     list_filter = ["decision", "metric", ("source", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["source", "metric", "project", "observation"]
     list_per_page = 100
+    search_fields = ["quote", "counted", "source__title", "project__name"]
+    # The project picker asks the server as the editor types: a select of
+    # every project would put all of them in every row of the page.
+    autocomplete_fields = ["project"]
     actions = ["accept_as_draft", "accept_and_publish", "reject"]
-    readonly_fields = ["extracted", "decided_by", "decided_at", "observation"]
+    fields = [
+        "source",
+        "quote",
+        "metric",
+        "value",
+        "qualifier",
+        "change_percent",
+        "as_of",
+        "as_of_basis_display",
+        "period",
+        "period_start",
+        "project",
+        "counted",
+        "unit",
+        "confidence",
+        "decision",
+        "reject_reason",
+        "figure_link",
+        "decided_by",
+        "decided_at",
+        "extracted",
+    ]
+    readonly_fields = [
+        "source",
+        "as_of_basis_display",
+        "confidence",
+        "decision",
+        "figure_link",
+        "decided_by",
+        "decided_at",
+        "extracted",
+    ]
+
+    class Media:
+        css = {"all": ["css/release_review.css"]}
+        js = ["js/release_review.js"]
 
     def get_urls(self):
         urls = super().get_urls()
@@ -265,8 +327,22 @@ class FigureCandidateAdmin(admin.ModelAdmin):
             *urls,
         ]
 
+    def has_change_permission(self, request, obj=None):
+        # A decided proposal is a record of the decision: view only.
+        if obj is not None and obj.decision != CandidateDecision.PENDING:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=CandidateRowForm, **kwargs)
+
     def add_view(self, request, form_url="", extra_context=None):
         return redirect("admin:projects_figurecandidate_add_release")
+
+    def changelist_view(self, request, extra_context=None):
+        # The proposals need the page's width: no navigation sidebar here.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def add_release_view(self, request):
         if not self.has_add_permission(request):
@@ -285,7 +361,8 @@ class FigureCandidateAdmin(admin.ModelAdmin):
             except (IngestError, ValidationError) as error:
                 form.add_error(None, error)
             else:
-                self.message_user(request, _ingest_message(source, created, candidates))
+                for level, message in _ingest_messages(source, created, candidates):
+                    self.message_user(request, message, level)
                 review = reverse("admin:projects_figurecandidate_changelist")
                 return redirect(f"{review}?source__id__exact={source.pk}")
         context = {
@@ -296,10 +373,23 @@ class FigureCandidateAdmin(admin.ModelAdmin):
         }
         return render(request, "admin/projects/add_release.html", context)
 
-    @admin.display(description="Sentence")
-    def sentence(self, candidate):
-        before, quote, after = _in_sentence(candidate.source.text, candidate.quote)
-        return format_html("…{}<mark>{}</mark>{}…", before, quote, after)
+    @admin.display(description="Change", ordering="change_percent")
+    def change_display(self, candidate):
+        if candidate.change_percent is None:
+            return "—"
+        return f"{candidate.change_percent.normalize():+f}%"
+
+    @admin.display(description="As of from", ordering="as_of_basis")
+    def as_of_basis_display(self, candidate):
+        # The extractor's own words; a value it no longer has keeps ours.
+        try:
+            return AsOfBasis(candidate.as_of_basis).label
+        except ValueError:
+            return candidate.get_as_of_basis_display() or "—"
+
+    @admin.display(description="Conf.", ordering="confidence")
+    def confidence_display(self, candidate):
+        return f"{candidate.confidence:.2f}"
 
     @admin.display(description="Figure")
     def figure_link(self, candidate):
@@ -320,44 +410,109 @@ class FigureCandidateAdmin(admin.ModelAdmin):
 
     @admin.action(description="Reject the selected proposals (reason from each row)")
     def reject(self, request, queryset):
-        pending = queryset.filter(decision=FigureCandidate.Decision.PENDING)
-        for candidate in pending:
+        rejected = 0
+        for candidate in self._as_on_screen(request, queryset):
             candidate_reject(
                 candidate,
                 user=request.user,
                 reason=candidate.reject_reason or "Rejected",
             )
-        self.message_user(request, f"{len(pending)} proposal(s) rejected.")
+            rejected += 1
+        self.message_user(request, f"{rejected} proposal(s) rejected.")
 
     def _accept(self, request, queryset, status):
         accepted = 0
-        for candidate in queryset.filter(decision=FigureCandidate.Decision.PENDING):
+        for candidate in self._as_on_screen(request, queryset):
             try:
                 candidate_accept(candidate, user=request.user, status=status)
                 accepted += 1
             except ValidationError as error:
-                reasons = "; ".join(error.messages)
-                self.message_user(
-                    request,
-                    f"Not accepted, “{candidate.quote[:60]}”: {reasons}",
-                    messages.ERROR,
-                )
+                self._refuse(request, candidate, error)
         self.message_user(request, f"{accepted} proposal(s) accepted as {status}.")
 
+    def _as_on_screen(self, request, queryset):
+        """The selected pending proposals as the editor sees them: a row
+        corrected on the page but not saved is taken with its corrections
+        (an action does not save the rows' fields, Save does). A correction
+        that is not valid is refused with its reason; the row is left alone.
+        """
+        pending = {c.pk: c for c in queryset.filter(decision=CandidateDecision.PENDING)}
+        on_screen = _row_forms(self, request, pending)
+        for pk, candidate in pending.items():
+            form = on_screen.get(pk)
+            if form is None or not form.has_changed():
+                yield candidate
+            elif form.is_valid():
+                yield form.save(commit=False)
+            else:
+                self._refuse(request, candidate, ValidationError(_errors(form)))
 
-def _ingest_message(source, created, candidates):
+    def _refuse(self, request, candidate, error):
+        reasons = "; ".join(error.messages)
+        self.message_user(
+            request,
+            f"Not done, “{candidate.quote[:60]}”: {reasons}",
+            messages.ERROR,
+        )
+
+
+def _row_forms(admin_, request, candidates):
+    """{pk: bound row form} for the changelist rows of ``candidates`` posted
+    with an action; {} when the page had no editable rows."""
+    try:
+        total = int(request.POST.get("form-TOTAL_FORMS", 0))
+    except ValueError:
+        return {}
+    row_form = admin_.get_changelist_formset(request).form
+    forms_by_pk = {}
+    for index in range(min(total, admin_.list_per_page)):
+        prefix = f"form-{index}"
+        pk = request.POST.get(f"{prefix}-id", "")
+        candidate = candidates.get(int(pk)) if pk.isdigit() else None
+        if candidate is not None:
+            forms_by_pk[candidate.pk] = row_form(
+                request.POST, prefix=prefix, instance=candidate
+            )
+    return forms_by_pk
+
+
+def _errors(form):
+    return [
+        f"{form.fields[name].label if name in form.fields else name}: {message}"
+        for name, messages_ in form.errors.items()
+        for message in messages_
+    ]
+
+
+def _ingest_messages(source, created, candidates):
+    """(level, message) pairs telling the editor what storing a release did."""
     if not created:
-        return f"This release is already stored as “{source}”: its proposals are below."
-    return f"Stored “{source}”: {len(candidates)} proposed figure(s) to review."
-
-
-def _in_sentence(text, quote):
-    """The sentence around ``quote`` in ``text``, as (before, quote, after)."""
-    start = text.find(quote)
-    if start < 0:
-        return "", quote, ""
-    end = start + len(quote)
-    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
-    right_stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
-    right = min(right_stops, default=len(text))
-    return text[left:start].lstrip()[-200:], quote, text[end : right + 1][:200]
+        return [
+            (
+                messages.INFO,
+                f"This release is already stored as “{source}”: its proposals "
+                "are below.",
+            )
+        ]
+    if source.duplicate_of is not None:
+        return [
+            (
+                messages.WARNING,
+                f"Stored “{source}” as a copy of “{source.duplicate_of}” (source "
+                f"#{source.duplicate_of_id}): its {len(candidates)} proposed "
+                "figure(s) are marked as already recorded from the original.",
+            )
+        ]
+    if not candidates:
+        return [
+            (
+                messages.WARNING,
+                f"Stored “{source}”. {no_figures_reason(source.text)}",
+            )
+        ]
+    return [
+        (
+            messages.SUCCESS,
+            f"Stored “{source}”: {len(candidates)} proposed figure(s) to review.",
+        )
+    ]

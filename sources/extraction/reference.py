@@ -44,14 +44,77 @@ class ReferenceDate:
     basis: AsOfBasis
 
 
+_ORDINALS = (
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+)
+_ORDINALS += ("ninth", "tenth")
+_COUNTS = (
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+)
+# "two years after it began commercial service on Oct 17, 2023"
+_YEARS_AFTER = re.compile(
+    r"\b(?P<n>\d{1,2}|" + "|".join(_COUNTS) + r")\s+years?\s+(?:after|since)\b"
+    r"[^.]{0,80}?\b(?P<y>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+# "the eve of its second anniversary" ... "opened in December 2021"
+_ANNIVERSARY = re.compile(
+    r"\b(?P<n>" + "|".join(_ORDINALS) + r"|\d{1,2}(?:st|nd|rd|th))\s+anniversary\b",
+    re.IGNORECASE,
+)
+_OPENED = re.compile(
+    r"\b(?:opened|launched|began|inaugurated|started|commissioned|opening|launch)\b"
+    r"[^.]{0,40}?\b(?P<y>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+def _count(word):
+    word = word.lower()
+    if word in _ORDINALS:
+        return _ORDINALS.index(word) + 1
+    if word in _COUNTS:
+        return _COUNTS.index(word) + 1
+    return int(re.match(r"\d+", word).group())
+
+
+def _elapsed_year(text):
+    """The year an anniversary or "N years after" a dated start falls in."""
+    after = _YEARS_AFTER.search(text)
+    if after:
+        return int(after.group("y")) + _count(after.group("n"))
+    anniversary, opened = _ANNIVERSARY.search(text), _OPENED.search(text)
+    if anniversary and opened:
+        return int(opened.group("y")) + _count(anniversary.group("n"))
+    return None
+
+
 def _earliest_possible_year(text):
     """The first year the text can have been written in: the latest year it
-    names, or the year after the latest year whose whole total it reports."""
+    names, the year after the latest year whose whole total it reports, or
+    the year of an anniversary it marks."""
     years = [int(y) for y in _YEAR.findall(text)]
     if not years:
         return None
     whole = [int(y) + 1 for y in _WHOLE_YEAR.findall(text)]
-    return max(years + whole)
+    elapsed = _elapsed_year(text)
+    return max(years + whole + ([elapsed] if elapsed else []))
 
 
 def _dateline_day(head, base):

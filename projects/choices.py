@@ -91,6 +91,7 @@ class CandidateAsOfBasis(models.TextChoices):
 
     STATED = "stated", "A date the text states in full"
     PUBLISHED_ON = "published_on", "The publication date given"
-    DATELINE = "dateline", "The dateline's day"
+    DATELINE = "dateline", "The dateline's date"
+    DATELINE_YEAR = "dateline_year", "The dateline's day, year inferred from the text"
     DATE_LINE = "date_line", "A date line printed in the text"
     NONE = "none", "No date"

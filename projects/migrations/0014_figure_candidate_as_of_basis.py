@@ -17,7 +17,11 @@ class Migration(migrations.Migration):
                 choices=[
                     ("stated", "A date the text states in full"),
                     ("published_on", "The publication date given"),
-                    ("dateline", "The dateline's day"),
+                    ("dateline", "The dateline's date"),
+                    (
+                        "dateline_year",
+                        "The dateline's day, year inferred from the text",
+                    ),
                     ("date_line", "A date line printed in the text"),
                     ("none", "No date"),
                 ],

@@ -18,6 +18,7 @@ from sources.extraction.figure import (
     Qualifier,
 )
 from sources.extraction.pipeline import extract_figures
+from sources.extraction.reference import ReferenceDate, reference_date
 
 __all__ = [
     "DASHBOARD_METRICS",
@@ -27,5 +28,7 @@ __all__ = [
     "Figure",
     "Period",
     "Qualifier",
+    "ReferenceDate",
     "extract_figures",
+    "reference_date",
 ]

@@ -75,7 +75,11 @@ class AsOfBasis(StrEnum):
 
     STATED = "stated", "a date the text states in full"
     PUBLISHED_ON = "published_on", "the publication date given"
-    DATELINE = "dateline", "the dateline's day, in the first year the text allows"
+    DATELINE = "dateline", "the dateline's date"
+    DATELINE_YEAR = (
+        "dateline_year",
+        "the dateline's day, in the first year the text allows",
+    )
     DATE_LINE = "date_line", "a date line printed in the text"
     NONE = "none", "no date: none stated and no publication date"
 

@@ -137,11 +137,16 @@ def reference_date(text, published_on=None):
         day = parse_day(line.group("day"), base=None)
         if day:
             return ReferenceDate(day, AsOfBasis.DATE_LINE)
-    year = _earliest_possible_year(text)
-    if year:
-        # A dateline names a day without its year: the first year the text
-        # can have been written in.
-        day = _dateline_day(head, date(year, 12, 31))
+    dateline = _DATELINE.search(head)
+    if dateline and re.search(r"\d{4}", dateline.group("day")):
+        day = parse_day(dateline.group("day"), base=None)
         if day:
             return ReferenceDate(day, AsOfBasis.DATELINE)
+    year = _earliest_possible_year(text)
+    if dateline and year:
+        # A dateline names a day without its year: the first year the text
+        # can have been written in.
+        day = parse_day(dateline.group("day"), base=date(year, 12, 31))
+        if day:
+            return ReferenceDate(day, AsOfBasis.DATELINE_YEAR)
     return ReferenceDate(None, AsOfBasis.NONE)

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from sources.extraction import extract_figures
+from sources.extraction import extract_figures, reference_date
 from sources.ingestion import MAX_BYTES, IngestError, decode_upload
 from sources.language import no_figures_reason
 from sources.text import repair_text
@@ -66,7 +66,19 @@ class Command(BaseCommand):
         if not rows:
             self.stdout.write(no_figures_reason(text))
             return
+        self.stdout.write(self._reference(text, published))
         self._table(rows)
+
+    @staticmethod
+    def _reference(text, published):
+        """What relative dates ("on Monday", "last month") count from."""
+        reference = reference_date(text, published)
+        if reference.day is None:
+            return (
+                "Relative dates left empty: no --published-on, and the text has no "
+                "dated dateline or date line."
+            )
+        return f"Relative dates count from {reference.day}: {reference.basis.label}."
 
     def _projects(self):
         from projects.models import Project
@@ -78,7 +90,15 @@ class Command(BaseCommand):
             return []
 
     def _table(self, rows):
-        columns = ("metric", "value", "qualifier", "as_of", "period", "change_percent")
+        columns = (
+            "metric",
+            "value",
+            "qualifier",
+            "as_of",
+            "as_of_basis",
+            "period",
+            "change_percent",
+        )
         header = [*columns, "project", "conf"]
         lines = [
             [

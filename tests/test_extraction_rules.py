@@ -3,9 +3,7 @@ these tests (none is taken from the development set or the fixtures), so that
 what is checked is the rule and not a memorised release.
 
 Expected values follow the answer-key conventions of the development set's
-README ("Answer-key conventions"); where the extractor disagrees on a pattern
-a careful reader would name, the test is marked ``xfail(strict=True)`` with
-the pattern in its reason.
+README ("Answer-key conventions").
 """
 
 import statistics
@@ -280,13 +278,6 @@ def test_without_any_date_a_stated_date_still_dates(text, as_of, period):
     assert dated(one(text)) == (as_of, period, AsOfBasis.STATED)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A named span with its year written ('the first half of 2024', "
-    "'Q1 2024', 'the first 11 months of 2024', 'January-May 2024') is not "
-    "marked stated: without a publication date the figure gets its as_of but "
-    "as_of_basis NONE (expected STATED)",
-)
 @pytest.mark.parametrize(
     ("opening", "as_of"),
     [
@@ -301,14 +292,6 @@ def test_without_any_date_a_stated_span_is_stated(opening, as_of):
     assert (figure.as_of, figure.as_of_basis) == (as_of, AsOfBasis.STATED)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Without any reference date, 'Last month it carried 120,000 "
-    "passengers.' finds no time phrase and so inherits the previous "
-    "sentence's 'in 2022' (got 2022-12-31, period year, STATED; expected "
-    "as_of None, basis NONE): an unresolvable relative phrase is still the "
-    "sentence's own date",
-)
 def test_an_unresolvable_relative_phrase_does_not_inherit_the_previous_date():
     text = (
         "Rail link grows\nThe railway carried 800,000 passengers in 2022. "
@@ -319,13 +302,6 @@ def test_an_unresolvable_relative_phrase_does_not_inherit_the_previous_date():
     assert (second.as_of, second.as_of_basis) == (None, AsOfBasis.NONE)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A year-less dateline 'VIENTIANE, Nov. 30' takes the latest year the "
-    "text names (2021) although the text reports an opening in December 2021 "
-    "as past, so the release cannot predate it: 'as of Monday' gives "
-    "2021-11-29, before the opening (expected 2022-11-28)",
-)
 def test_a_yearless_dateline_is_not_before_an_event_the_text_reports():
     text = (
         "Rail link grows\n" + YEARLESS_DATELINE + "The railway, which opened in "
@@ -339,12 +315,6 @@ def test_a_yearless_dateline_is_not_before_an_event_the_text_reports():
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The quote of a dateline's first sentence keeps the dateline's dash: "
-    "'– The dry port has handled 410,000 tonnes of cargo as of Monday' "
-    "(expected it to start at 'The dry port')",
-)
 @pytest.mark.parametrize(
     "dateline", [DATELINE_WITH_YEAR, "MOMBASA, June 17 (Xinhua) -- "]
 )
@@ -516,12 +486,6 @@ def test_by_then_on_that_day_and_that_year_take_the_previous_date(
     assert (figure.metric, figure.as_of, figure.period) == (metric, as_of, period)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'By then' / 'On that day' / 'That year' take the previous "
-    "sentence's fully stated date but not its basis: without a publication "
-    "date the figure has an as_of with as_of_basis NONE (expected STATED)",
-)
 @pytest.mark.parametrize(
     "text",
     [
@@ -701,13 +665,6 @@ def test_periods(sentence, as_of, period, period_start, json_period):
     assert figure.to_json()["period_kind"] == str(period)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'From Jan. 1 to March 31, 2024' with the year written after the end "
-    "day only: the start day is read in the publication year (2025), the range "
-    "is dropped and 'to March 31, 2024' dates a running total (got "
-    "cumulative, expected quarter from 2024-01-01)",
-)
 def test_a_day_range_with_the_year_after_its_end():
     figure = one(
         "From Jan. 1 to March 31, 2024, the line carried 520,000 passengers.",
@@ -763,13 +720,6 @@ def test_forecasts_are_projected_and_undated(sentence):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'The operator expects the line to carry 6.5 million tonnes of cargo "
-    "in 2026.': only 'expected to' marks a forecast, not 'expects <subject> "
-    "to' (got qualifier exact, as_of 2026-12-31 period year, a date after "
-    "publication; expected projected, as_of None, period None)",
-)
 @pytest.mark.parametrize(
     "sentence",
     [
@@ -783,14 +733,6 @@ def test_expects_something_to_is_a_forecast(sentence):
     assert (figure.as_of, figure.period) == (None, None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A modal or plan word in an earlier clause ('The operator plans to "
-    "extend the line ..., where 30 enterprises have already signed'; 'The city "
-    "will build ..., and the existing one handled 900,000 TEUs last year') "
-    "makes a stated figure of a later clause projected (got projected with no "
-    "date; expected exact and dated)",
-)
 @pytest.mark.parametrize(
     ("sentence", "metric"),
     [
@@ -825,12 +767,6 @@ def test_a_monthly_average_is_a_month_figure(sentence, metric):
     assert (figure.metric, figure.period) == (metric, Period.MONTH)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'an average of 80,000 TEUs a month last year': the monthly-average "
-    "rule dates the figure at the publication date and ignores its own "
-    "'last year' (got as_of 2025-06-18, expected 2024-12-31, period month)",
-)
 def test_a_monthly_average_keeps_its_own_year():
     figure = one(
         "The port handled an average of 80,000 TEUs a month last year.", JUNE_18
@@ -963,13 +899,6 @@ def test_countries_that_signed_are_partner_countries(sentence, value):
     assert (figure.metric, figure.value) == ("partner_countries", Decimal(value))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'The number of partner countries has reached 148.': 'reached' right "
-    "before the number is taken for a service's reach ('reaching 26 "
-    "countries'), although the counted noun is partner countries / countries "
-    "that signed cooperation documents (got other, expected partner_countries)",
-)
 @pytest.mark.parametrize(
     ("sentence", "value"),
     [
@@ -1095,13 +1024,6 @@ def test_an_average_annual_growth_rate_is_its_own_figure(sentence):
     assert found[0].change_percent is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'Passenger numbers rose 10 percent compared with 2023 to 2.8 million "
-    "last year.': a count named before a change clause is not linked to the "
-    "amount after 'to' when the clause is longer than two words (got no "
-    "figure; expected passengers 2,800,000, change +10, year 2024)",
-)
 def test_a_count_named_before_a_long_change_clause():
     figure = one(
         "Passenger numbers rose 10 percent compared with 2023 to 2.8 million "
@@ -1116,13 +1038,6 @@ def test_a_count_named_before_a_long_change_clause():
     assert (figure.as_of, figure.period) == (date(2024, 12, 31), Period.YEAR)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'The line carried 1.6 million passengers last year, 14.5 percent "
-    "fewer than in 2023.': 'N percent fewer/more than in <previous year>' is "
-    "not read as a change (got change None and an extra 'other' 14.5 percent "
-    "figure; expected change -14.5 and no percentage figure)",
-)
 def test_percent_fewer_than_the_previous_year_is_a_change():
     found = figures(
         "The line carried 1.6 million passengers last year, 14.5 percent fewer "

@@ -81,7 +81,8 @@ _LINKED = _rx(
     r"(?:reached|hit|exceeded|exceeding|totall?ed|topped|stood\s+at|rose\s+to|"
     r"increased\s+to|grew\s+to|climbed\s+to|amounted\s+to|surpassed|numbered|"
     r"reaching|totall?ing|passed|was|were|is|are|been|of|at|to|"
-    r"(?:rose|fell|grew|increased|decreased|climbed|dropped)\s+from)\s+"
+    r"(?:rose|fell|grew|increased|decreased|climbed|dropped)\s+from|has\s+reached|"
+    r"have\s+reached)\s+"
     r"(?:[a-z]+\s+){0,2}$"
 )
 _TAIL_END = _rx(
@@ -90,6 +91,10 @@ _TAIL_END = _rx(
 )
 _NUMBER_OF = _rx(
     r"\b(?:number|count|tally|total)\s+of\s+(?P<noun>[\w\s-]+?)\s+(?:that|who|which|working|at|to|reached|was|stood|had)\b"
+)
+_CHANGE_CLAUSE = _rx(
+    r"\b(?P<verb>rose|fell|grew|increased|decreased|climbed|dropped|jumped)\s+(?:by\s+)?"
+    r"\d+(?:\.\d+)?\s*(?:percent|per\s*cent|%)[^,;]*?(?=\bto\s+$)"
 )
 _MARK = _rx(r"(?:\s+[\w-]+)?\s+(?:mark|milestone|threshold)\b")
 _TALLY = _rx(r"\b(?:total|count|tally|figure|number|tallies|totals)\b")
@@ -209,6 +214,9 @@ def _noun_after(text, mention, end):
 def _noun_before(text, start, mention):
     head = text[max(start, mention.start - NOUN_BEFORE_CHARS) : mention.start]
     head = re.split(r"[,;:()]|\.\s", head)[-1]
+    head = _CHANGE_CLAUSE.sub(
+        r"\g<verb> ", head
+    )  # "rose 10 percent compared with 2023 to"
     counted = _NUMBER_OF.search(head)
     if counted:
         for pattern, metric in _NOUNS:
@@ -233,7 +241,7 @@ def _noun_before(text, start, mention):
     return best
 
 
-def _refined(metric, text, start, end, mention, context):  # noqa: C901
+def _refined(metric, text, start, end, mention, context, after=True):  # noqa: C901
     """The dashboard metric a counted noun stands for here, or ``other``."""
     sentence = text[start:end]
     before = text[start : mention.start]
@@ -262,7 +270,8 @@ def _refined(metric, text, start, end, mention, context):  # noqa: C901
             return "passengers"
         return OTHER
     if metric in ("partner_countries", "partners", "partner_organizations"):
-        if _AUDIENCE.search(before[-60:]) or _NOT_PARTNER.search(before[-40:]):
+        reached = after and _NOT_PARTNER.search(before[-40:])
+        if _AUDIENCE.search(before[-60:]) or reached:
             if not re.search(r"\b(?:with|to)\s+(?:\S+\s+){0,2}$", before[-30:]):
                 return OTHER
         if not (_PARTNER_CUE.search(sentence) or _PARTNER_CUE.search(context)):
@@ -304,7 +313,9 @@ def classify(text, start, end, mention: NumberMention, *, context="", carried=""
                 return Classification("jobs", NOUN_BEFORE)
             return Classification(OTHER, OTHER_CONFIDENCE, plural.group("noun"))
         return None
-    metric = _refined(found[1], text, start, end, mention, context)
+    metric = _refined(
+        found[1], text, start, end, mention, context, after=confidence == NOUN_AFTER
+    )
     if confidence == NOUN_BEFORE and _EMPLOYED.search(text[start : mention.start]):
         metric = "jobs"  # "the number of people working on X at 70,000"
     if metric == OTHER:

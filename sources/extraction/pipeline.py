@@ -166,6 +166,12 @@ def _dates(found, phrase, statement, sentence, offset, ref, clause, carried):
         and rate.group("unit").lower() in _PERIOD_RATE
         and _AVERAGES.search(sentence)
     ):
+        if phrase is not None and phrase.as_of:
+            return (
+                _PERIOD_RATE[rate.group("unit").lower()],
+                phrase.as_of,
+                _basis(phrase, ref),
+            )
         return _PERIOD_RATE[rate.group("unit").lower()], ref.day, basis
     if phrase is None and carried is not None:
         phrase = carried
@@ -313,10 +319,15 @@ def _sentence_figures(text, sentence, paragraph, names, ref):  # noqa: C901
             text[q_start:q_end],
             None if _dated(phrases) else paragraph.phrase,
         )
-        prefix = body[: found.mention.start - offset]
+        prefix = qualifiers.own_clause(body[: found.mention.start - offset])
         qualifier = qualifiers.qualifier_before(text, found.mention.number_start)
         if found.kind.metric == "investment_usd" or found.kind.metric != OTHER:
-            if qualifiers.is_projection(prefix, body[found.mention.end - offset :]):
+            # A span or day that starts after the release: a forecast.
+            begins = phrase.period_start if phrase and phrase.period_start else as_of
+            future = begins is not None and ref.day is not None and begins > ref.day
+            if future or qualifiers.is_projection(
+                prefix, body[found.mention.end - offset :]
+            ):
                 qualifier = Qualifier.PROJECTED
                 period, as_of, basis = None, None, AsOfBasis.NONE
         q_start, q_end = segmentation.quote_span(

@@ -38,7 +38,12 @@ _MARK = _rx(r"^\s*(?:-|\s)?mark\b")  # "passed the 10 million mark"
 _PROJECTED_BEFORE = re.compile(
     r"\b(?:[Cc]ould|[Ww]ould|may|might|[Ee]xpected\s+to|(?:is|are)\s+set\s+to|"
     r"[Pp]rojected|[Ff]orecasts?|[Ff]orecast\s+to|estimated\s+to|[Aa]ims?\s+to|"
-    r"aiming\s+to|[Tt]argets?|[Pp]lanned|[Pp]lans?\s+to|is\s+to\s+reach|will)\b"
+    r"aiming\s+to|[Tt]argets?|[Pp]lanned|[Pp]lans?\s+to|is\s+to\s+reach|will|"
+    r"[Ee]xpects?\s+(?:[\w'’-]+\s+){0,4}?to)\b"
+)
+# A new clause with its own subject: a modal before it is not this figure's.
+_NEW_CLAUSE = re.compile(
+    r";|,\s+(?:and|but|while|where|whereas|which|although|though)\b|\bwhere\b"
 )
 _SUM = _rx(r"\badd(?:s|ed)?\s+up\s+to\s+$")
 _PROJECTED_AFTER = _rx(
@@ -61,6 +66,8 @@ _CHANGE = _rx(
     r"(?:(?P<up>\b(?:" + _UP + r")\b)|(?P<down>\b(?:" + _DOWN + r")\b))"
     r"\s+(?:by\s+)?(?:about\s+|some\s+|nearly\s+|almost\s+|more\s+than\s+)?"
     r"(?P<pct>\d+(?:\.\d+)?)\s*(?:percent|per\s*cent|%)"
+    r"|(?P<pct3>\d+(?:\.\d+)?)\s*(?:percent|per\s*cent|%)\s+(?:(?P<more>more|higher|"
+    r"greater|above)|(?P<fewer>fewer|less|lower|below))\s+than"
     r"|(?P<pct2>\d+(?:\.\d+)?)\s*(?:percent|per\s*cent|%)\s+(?P<dir>(?:year[\s-]on[\s-]"
     r"year|year[\s-]over[\s-]year|y-o-y|yoy)\s+)?(?P<up2>increase|rise|growth|"
     r"gain|jump)?(?P<down2>decrease|fall|decline|drop)?"
@@ -69,7 +76,8 @@ _YEARLY = _rx(
     r"year[\s-]on[\s-]year|year[\s-]over[\s-]year|y-o-y|yoy|from\s+a\s+year\s+"
     r"(?:earlier|ago|before)|compared\s+with|(?:than|from)\s+(?:the\s+same\s+period\s+)?"
     r"(?:of\s+)?(?:last|a|the\s+previous)\s+year|over\s+the\s+same\s+period|"
-    r"from\s+\d{4}|on\s+the\s+year|annual|than\s+in\s+\d{4}"
+    r"from\s+\d{4}|on\s+the\s+year|annual|than\s+in\s+\d{4}|than\s+(?:a\s+year\s+"
+    r"(?:earlier|before|ago)|(?:in\s+)?the\s+previous\s+year)"
 )
 _AVERAGE = _rx(r"\baverage\b|\bannual\s+growth\s+rate\b|\bCAGR\b")
 _TO_VALUE = _rx(r"[^.;]{0,60}?\bto\s+")  # "rose 23.2 percent ... to RMB 95 billion"
@@ -97,6 +105,12 @@ def qualifier_before(text, start):
     return Qualifier.EXACT
 
 
+def own_clause(prefix):
+    """The words of a figure's own clause before it."""
+    cuts = list(_NEW_CLAUSE.finditer(prefix))
+    return prefix[cuts[-1].end() :] if cuts else prefix
+
+
 def is_projection(prefix, suffix):
     """A forecast: a modal or target word before the number in its clause or
     a "(is expected to) be created" after it."""
@@ -108,7 +122,7 @@ def changes_in(sentence, offset):
     growth rate is its own figure, not a change)."""
     found = []
     for m in _CHANGE.finditer(sentence):
-        pct = m.group("pct") or m.group("pct2")
+        pct = m.group("pct") or m.group("pct2") or m.group("pct3")
         if m.group("pct2") and not (
             m.group("dir") or m.group("up2") or m.group("down2")
         ):
@@ -119,7 +133,7 @@ def changes_in(sentence, offset):
         if _AVERAGE.search(sentence[max(0, m.start() - 40) : m.end()]):
             continue
         value = Decimal(pct)
-        if m.group("down") or m.group("down2"):
+        if m.group("down") or m.group("down2") or m.group("fewer"):
             value = -value
         found.append(
             Change(

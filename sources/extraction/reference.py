@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sources.extraction.dates import parse_day
+from sources.extraction.dates import month_number, parse_day
 from sources.extraction.figure import AsOfBasis
 from sources.extraction.numbers import MONTH_PATTERN
 
@@ -105,6 +105,20 @@ def _elapsed_year(text):
     return None
 
 
+_MONTH_YEAR = re.compile(
+    r"\b(?P<month>" + MONTH_PATTERN + r")\.?\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE
+)
+
+
+def _latest_event(text):
+    """The first day of the latest month-and-year the text names."""
+    found = [
+        date(int(m.group("year")), month_number(m.group("month")), 1)
+        for m in _MONTH_YEAR.finditer(text)
+    ]
+    return max(found) if found else None
+
+
 def _earliest_possible_year(text):
     """The first year the text can have been written in: the latest year it
     names, the year after the latest year whose whole total it reports, or
@@ -147,6 +161,10 @@ def reference_date(text, published_on=None):
         # A dateline names a day without its year: the first year the text
         # can have been written in.
         day = parse_day(dateline.group("day"), base=date(year, 12, 31))
+        latest = _latest_event(text)
+        if day and latest and day < latest:
+            # Not before an event the release reports ("opened in December 2021").
+            day = parse_day(dateline.group("day"), base=date(year + 1, 12, 31))
         if day:
             return ReferenceDate(day, AsOfBasis.DATELINE_YEAR)
     return ReferenceDate(None, AsOfBasis.NONE)

@@ -108,7 +108,7 @@ def quote_span(text, sentence, number_start, number_end, other_numbers):  # noqa
         left += lead.end()
     while right > left and text[right - 1] in ' .,;:\n"”)':
         right -= 1
-    while left < right and text[left] in ' \n"“(':
+    while left < right and text[left] in ' \n"“(-–—':
         left += 1
     return left, right
 

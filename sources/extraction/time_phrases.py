@@ -144,7 +144,7 @@ _YEAR = _rx(
 )
 _RELATIVE_YEAR = _rx(
     r"\b(?:(?:in|during|for|over|throughout)\s+)?(?P<rel>last|the\s+previous|the\s+past|"
-    r"this|that)\s+year\b(?!'s|’s)"
+    r"this|that|next)\s+year\b(?!'s|’s)"
 )
 # "the 2024 total", "the 2023 figure": a year used as an adjective.
 _YEAR_ADJECTIVE = _rx(
@@ -175,6 +175,11 @@ _STATEMENT = _rx(
 _STATEMENT_AFTER_FIGURE = _rx(r"^\s*(?:,\s*)?according\s+to\b")
 
 
+def _written(year_text):
+    """The phrase writes its year in digits ("of 2024")."""
+    return bool(year_text and re.search(r"\d{4}", year_text))
+
+
 def _year_of(text, ctx):
     """A "2023"/"this year"/"last year"/"that year" group as a year."""
     base_year = ctx.base.year if ctx.base else None
@@ -187,6 +192,8 @@ def _year_of(text, ctx):
         return ctx.last_year or base_year
     if "this" in lowered or lowered == "the year":
         return base_year
+    if "next" in lowered:
+        return base_year + 1 if base_year else None
     return int(re.search(r"\d{4}", text).group())
 
 
@@ -241,7 +248,8 @@ def _phrases(sentence, ctx):  # noqa: C901  one rule per phrase kind
         year = _latest(year_text, quarter * 3, ctx)
         if year:
             end = month_end(year, quarter * 3)
-            add(m, Role.PERIOD, end, Period.QUARTER, date(year, quarter * 3 - 2, 1), 2)
+            start = date(year, quarter * 3 - 2, 1)
+            add(m, Role.PERIOD, end, Period.QUARTER, start, 2, _written(year_text))
         else:
             add(m, Role.PERIOD, None, Period.QUARTER, None, 2)
     for m in _HALF.finditer(sentence):
@@ -251,7 +259,9 @@ def _phrases(sentence, ctx):  # noqa: C901  one rule per phrase kind
         year = _latest(m.group("y") or m.group("y2"), 6 * half, ctx)
         if year:
             start = date(year, 6 * half - 5, 1)
-            add(m, Role.PERIOD, month_end(year, 6 * half), Period.HALF_YEAR, start, 2)
+            end = month_end(year, 6 * half)
+            written = _written(m.group("y") or m.group("y2"))
+            add(m, Role.PERIOD, end, Period.HALF_YEAR, start, 2, written)
         else:
             add(m, Role.PERIOD, None, Period.HALF_YEAR, None, 2)
     for m in _FIRST_MONTHS.finditer(sentence):
@@ -264,14 +274,15 @@ def _phrases(sentence, ctx):  # noqa: C901  one rule per phrase kind
             months, Period.YEAR_TO_DATE
         )
         if year:
-            add(m, Role.PERIOD, month_end(year, months), period, date(year, 1, 1), 2)
+            end, start = month_end(year, months), date(year, 1, 1)
+            add(m, Role.PERIOD, end, period, start, 2, _written(m.group("y")))
         else:
             add(m, Role.PERIOD, None, period, None, 2)
     for m in _FIRST_QUARTERS.finditer(sentence):
         months = 3 * {"two": 2, "three": 3, "2": 2, "3": 3}[m.group("n").lower()]
         year = _latest(m.group("y"), months, ctx)
         end = month_end(year, months) if year else None
-        add(m, Role.PERIOD, end, Period.YEAR_TO_DATE, None, 2)
+        add(m, Role.PERIOD, end, Period.YEAR_TO_DATE, None, 2, _written(m.group("y")))
     for m in _MONTH_RANGE.finditer(sentence):
         first, last = month_number(m.group("a")), month_number(m.group("b"))
         if not first or not last or last <= first:
@@ -286,18 +297,20 @@ def _phrases(sentence, ctx):  # noqa: C901  one rule per phrase kind
             _span_period(start, end),
             start if known else None,
             2,
+            _written(m.group("y")),
         )
     for m in _DAY_RANGE.finditer(sentence):
         base = ctx.base
         if m.group("y") and base:
             year = _year_of(m.group("y"), ctx)
             base = date(year, 12, 31)
-        first, last = (
-            parse_day(m.group("a"), base=base),
-            parse_day(m.group("b"), base=base),
-        )
+        last = parse_day(m.group("b"), base=base)
+        if last and not re.search(r"\d{4}", m.group("a")):
+            base = last  # "from Jan. 1 to March 31, 2024": the end's year
+        first = parse_day(m.group("a"), base=base)
         if first and last and first < last:
-            add(m, Role.PERIOD, last, _span_period(first, last), first, 2)
+            stated = bool(re.search(r"\d{4}", m.group("b")))
+            add(m, Role.PERIOD, last, _span_period(first, last), first, 2, stated)
     for m in _YEAR_RANGE.finditer(sentence):
         a, b = int(m.group("a") or m.group("a2")), int(m.group("b") or m.group("b2"))
         if not a < b:
@@ -319,6 +332,7 @@ def _phrases(sentence, ctx):  # noqa: C901  one rule per phrase kind
             month = month_number(m.group("month"))
             year = _year_of(m.group("my"), ctx) or recent_year(month, ctx.base, 28)
             if year is None:
+                add(m, Role.AS_OF, None)
                 continue
             day = (
                 date(year, month, 15)
@@ -328,6 +342,7 @@ def _phrases(sentence, ctx):  # noqa: C901  one rule per phrase kind
             add(m, Role.AS_OF, day, None, None, 2, bool(m.group("my")))
         elif m.group("unit"):
             if ctx.base is None:
+                add(m, Role.AS_OF, None)
                 continue
             unit, rel = m.group("unit").lower(), m.group("rel").lower()
             if unit == "month":
@@ -353,12 +368,14 @@ def _phrases(sentence, ctx):  # noqa: C901  one rule per phrase kind
         if m.group("dm"):
             base = ctx.base
             day = parse_day(m.group("dm"), base=base)
-        elif ctx.base and (m.group("prep") or m.group("last")):
-            day = weekday_before(m.group("wd"), ctx.base, last=bool(m.group("last")))
+        elif m.group("prep") or m.group("last"):
+            last = bool(m.group("last"))
+            day = (
+                weekday_before(m.group("wd"), ctx.base, last=last) if ctx.base else None
+            )
         else:
             continue
-        if day:
-            add(m, Role.AS_OF, day, None, None, 2)
+        add(m, Role.AS_OF, day, None, None, 2)
     for m in _DAY.finditer(sentence):
         base = ctx.base
         if m.group("rel") and base:
@@ -378,6 +395,8 @@ def _phrases(sentence, ctx):  # noqa: C901  one rule per phrase kind
         if ctx.base:
             day = ctx.base.replace(day=1) - timedelta(days=1)
             add(m, Role.PERIOD, day, Period.MONTH, day.replace(day=1))
+        else:
+            add(m, Role.PERIOD, None, Period.MONTH)
     for m in _MONTH.finditer(sentence):
         month = month_number(m.group("m"))
         prep = m.group("prep").lower()
@@ -386,8 +405,15 @@ def _phrases(sentence, ctx):  # noqa: C901  one rule per phrase kind
             year = ctx.base.year if month < ctx.base.month else ctx.base.year - 1
         if year is None and ctx.base:
             year = recent_year(month, ctx.base, 28)
-        if year is None:
-            continue  # a month of an unknown year: no date rather than a guess
+        if year is None:  # a month of an unknown year: no date rather than a guess
+            role = (
+                Role.AS_OF
+                if prep in ("by", "as of", "until", "through")
+                else Role.PERIOD
+            )
+            period = None if role == Role.AS_OF else Period.MONTH
+            add(m, role, None, period) if prep != "since" else None
+            continue
         end = month_end(year, month)
         stated = bool(m.group("y") and m.group("y")[0].isdigit())
         if prep == "since":
@@ -416,11 +442,15 @@ def _phrases(sentence, ctx):  # noqa: C901  one rule per phrase kind
     for m in _RELATIVE_YEAR.finditer(sentence):
         year = _year_of(m.group("rel") + " year", ctx)
         if year is None:
+            add(m, Role.PERIOD, None, Period.YEAR)
             continue
         if m.group("rel").lower() == "this":
             add(m, Role.PERIOD, ctx.base, Period.YEAR_TO_DATE, date(year, 1, 1), 0)
         else:
-            add(m, Role.PERIOD, date(year, 12, 31), Period.YEAR, date(year, 1, 1))
+            # "that year" names the year the sentence or paragraph stated.
+            stated = m.group("rel").lower() == "that" and ctx.last_year is not None
+            end, start = date(year, 12, 31), date(year, 1, 1)
+            add(m, Role.PERIOD, end, Period.YEAR, start, 1, stated)
     for m in _YEAR_ADJECTIVE.finditer(sentence):
         year = int(m.group("y"))
         add(m, Role.PERIOD, date(year, 12, 31), Period.YEAR, date(year, 1, 1), 1, True)
@@ -476,6 +506,7 @@ def _resolved(phrase, before):
         as_of=shift(before.as_of),
         period=before.period,
         period_start=shift(before.period_start),
+        stated=before.stated,
     )
 
 

@@ -199,3 +199,15 @@ def test_extract_command_says_a_directory_is_a_directory(tmp_path):
         call_command("extract_figures", str(tmp_path), stdout=io.StringIO())
     with pytest.raises(CommandError, match="no such file"):
         call_command("extract_figures", str(tmp_path / "missing.txt"))
+
+
+@pytest.mark.django_db
+def test_ingest_release_command_says_why_there_are_no_figures(tmp_path):
+    path = tmp_path / "release.txt"
+    path.write_text(CHINESE, encoding="utf-8")
+    out = io.StringIO()
+
+    call_command("ingest_release", str(path), stdout=out)
+
+    assert "(0 proposed figures to review)" in out.getvalue()
+    assert "No English figures found" in out.getvalue()

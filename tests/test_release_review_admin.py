@@ -3,11 +3,13 @@ project autocomplete, read-only decided proposals, actions that take the
 rows as corrected on screen, the change and date-basis columns, and a
 copy's proposals kept from being recorded twice."""
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
 from projects.admin import FigureCandidateAdmin
@@ -332,3 +334,17 @@ def test_admin_add_release_says_a_copy_is_marked(admin_client, proposals):
 
     assert "as a copy of" in response.text
     assert "marked as already recorded" in response.text
+
+
+def test_ingest_release_command_says_a_copy_is_marked(tmp_path, proposals):
+    original, _ = proposals
+    path = tmp_path / "copy.txt"
+    path.write_text("Share this\n" + RELEASE, encoding="utf-8")
+    out = io.StringIO()
+
+    call_command("ingest_release", str(path), "--url", COPY_URL, stdout=out)
+
+    assert f"A copy of source #{original.pk}" in out.getvalue()
+    assert not FigureCandidate.objects.filter(decision="pending").exclude(
+        source=original
+    )

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from projects.ingest import release_ingest
 from projects.management.commands.extract_figures import parse_day, read_release
+from sources.language import no_figures_reason
 
 
 class Command(BaseCommand):
@@ -32,5 +33,12 @@ class Command(BaseCommand):
             f"Stored source #{source.pk}: {source} "
             f"({len(candidates)} proposed figures to review)"
         )
+        if source.duplicate_of is not None:
+            self.stdout.write(
+                f"A copy of source #{source.duplicate_of_id}: its proposals are "
+                "marked as already recorded from the original."
+            )
+        elif not candidates:
+            self.stdout.write(no_figures_reason(source.text))
         for candidate in candidates:
             self.stdout.write(f"  {candidate.metric.key}: {candidate.quote}")

@@ -1,4 +1,6 @@
-"""Streamed CSV and JSON downloads: constant memory, whatever the row count."""
+"""Streamed CSV and JSON downloads: constant memory, whatever the row count;
+and formula neutralising for every spreadsheet export, these and the admin's.
+"""
 
 import csv
 import json
@@ -6,9 +8,22 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import Http404, StreamingHttpResponse
+from import_export import widgets
 
 CHUNK_SIZE = 2000
 EXPORT_FORMATS = ("csv", "json")
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP,
+# "CSV Injection"); issue 15.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """``value`` safe in a spreadsheet cell: text that a spreadsheet would
+    read as a formula gets a leading single quote, as OWASP advises. Only
+    text is touched: a number such as -18.9 stays a number."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 class _Echo:
@@ -32,7 +47,7 @@ def stream_csv(rows, *, columns, filename):
         yield writer.writerow(columns)
         for row in rows:
             yield writer.writerow(
-                ["" if row[c] is None else _plain(row[c]) for c in columns]
+                ["" if row[c] is None else _plain(neutralise(row[c])) for c in columns]
             )
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -61,3 +76,27 @@ def stream_export(fmt, rows, *, columns, filename):
         raise Http404("Exports come as .csv or .json.")
     stream = stream_csv if fmt == "csv" else stream_json
     return stream(rows, columns=columns, filename=filename)
+
+
+_TYPED_WIDGETS = (
+    widgets.NumberWidget,
+    widgets.BooleanWidget,
+    widgets.DateWidget,
+    widgets.DateTimeWidget,
+    widgets.TimeWidget,
+    widgets.DurationWidget,
+)
+
+
+class NeutralisedExportMixin:
+    """For an import-export ``ModelResource``: exported text cells are
+    neutralised, whatever the format; numbers, dates and booleans keep their
+    type (import-export's own IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT would
+    turn every cell into text, None into "None", and strips a leading "="
+    only)."""
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(field.widget, _TYPED_WIDGETS):
+            return value
+        return neutralise(value)

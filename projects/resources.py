@@ -8,6 +8,7 @@ validation, and one bad row stops the whole import: nothing is written.
 
 from import_export import fields, resources, widgets
 
+from bri_tracker.exports import NeutralisedExportMixin
 from countries.models import Country
 from projects.models import Metric, Observation, Project
 from sources.models import Source
@@ -58,9 +59,9 @@ class KnownManyToManyWidget(widgets.ManyToManyWidget):
         return found
 
 
-class AllOrNothingResource(resources.ModelResource):
+class AllOrNothingResource(NeutralisedExportMixin, resources.ModelResource):
     """Validate every row with the models' rules; any error, including a
-    validation error, aborts the whole import."""
+    validation error, aborts the whole import. Exports neutralise formulas."""
 
     class Meta:
         clean_model_instances = True

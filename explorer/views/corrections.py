@@ -6,7 +6,6 @@ rules, and a rate limit per client address counted in the database
 (corrections.services). The page is never cached: it carries a CSRF token.
 """
 
-import ipaddress
 from http import HTTPStatus
 from typing import NamedTuple
 
@@ -14,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from bri_tracker.client_address import client_address
 from corrections.models import CorrectionRequest
 from corrections.services import (
     RATE_LIMIT,
@@ -68,7 +68,7 @@ def _report(request, reported):
     form = CorrectionForm(request.POST)
     if form.is_spam:
         return redirect(f"{request.path}?sent=1")
-    address = _client_address(request)
+    address = client_address(request)
     wait = correction_wait(ip_address=address)
     if wait is not None:
         context["wait_minutes"] = wait
@@ -96,28 +96,3 @@ def _render(request, context, form, status=200):
         "window_minutes": int(RATE_WINDOW.total_seconds() // 60),
     }
     return render(request, "explorer/report_error.html", context, status=status)
-
-
-def _ip(text):
-    try:
-        return ipaddress.ip_address(text.strip())
-    except ValueError:
-        return None
-
-
-def _client_address(request):
-    """The visitor's IP address. Behind the reverse proxy (the connection
-    comes from a loopback or private address), the nearest public address
-    in X-Forwarded-For, which the proxy appends and a client cannot forge;
-    otherwise the connection's own address."""
-    peer = _ip(request.META.get("REMOTE_ADDR", ""))
-    if peer is not None and not (peer.is_loopback or peer.is_private):
-        return str(peer)
-    forwarded = request.headers.get("x-forwarded-for", "").split(",")
-    hops = [hop for hop in map(_ip, forwarded) if hop is not None]
-    for hop in reversed(hops):
-        if not (hop.is_loopback or hop.is_private):
-            return str(hop)
-    if hops:
-        return str(hops[-1])
-    return str(peer) if peer is not None else "0.0.0.0"

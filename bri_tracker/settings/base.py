@@ -38,12 +38,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A NUL in the address is a 400 before any lookup (issue 15).
+    "bri_tracker.request_limits.RejectNulMiddleware",
     # Before everything that reads the session: a cached page skips it all.
     "bri_tracker.page_cache.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which would answer an oversized form with a 400.
+    "bri_tracker.request_limits.RequestTooBigMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "bri_tracker.db_routing.ReadReplicaMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

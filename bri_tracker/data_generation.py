@@ -22,9 +22,10 @@ import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from bri_tracker.cache_safety import safe_add, safe_get, safe_get_or_set, safe_set
 
 GENERATION_KEY = "data:generation"
 # A safety net only: a new generation makes cached values unreachable at once.
@@ -33,17 +34,23 @@ PENDING_ATTRIBUTE = "_data_generation_bump"
 T = TypeVar("T")
 
 
-def current() -> str:
-    """The token every cached value is stored under."""
-    token = cache.get(GENERATION_KEY)
+def current() -> str | None:
+    """The token every cached value is stored under; None when the cache
+    cannot be read or written (bri_tracker/cache_safety.py): then nothing is
+    cached, since a value stored under a made-up token could outlive an
+    edit."""
+    token = safe_get(GENERATION_KEY)
     if token is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        token = cache.get(GENERATION_KEY)
+        safe_add(GENERATION_KEY, uuid.uuid4().hex, None)
+        token = safe_get(GENERATION_KEY)
     return token
 
 
 def _new_generation() -> None:
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    # Runs after the commit: a failure here must not turn the editor's saved
+    # change into an error page. Pages cached under the old token can then be
+    # served until they expire (PAGE_CACHE_SECONDS); cache_safety logs it.
+    safe_set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 class _Bump:
@@ -76,8 +83,12 @@ def changed(using: str = DEFAULT_DB_ALIAS) -> None:
 
 
 def cached(name: str, compute: Callable[[], T]) -> T:
-    """``compute()``, cached until the data changes."""
-    return cache.get_or_set(f"data:{current()}:{name}", compute, CACHE_SECONDS)
+    """``compute()``, cached until the data changes (computed every time
+    while the cache is broken)."""
+    token = current()
+    if token is None:
+        return compute()
+    return safe_get_or_set(f"data:{token}:{name}", compute, CACHE_SECONDS)
 
 
 def _on_signal(sender, using=DEFAULT_DB_ALIAS, raw=False, **kwargs):

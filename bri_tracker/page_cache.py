@@ -19,11 +19,11 @@ accepts gzip), with their ETag: a repeat visit with ``If-None-Match`` gets a
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 from bri_tracker import data_generation
+from bri_tracker.cache_safety import safe_get, safe_set
 
 CACHEABLE_STATUS = 200
 # Headers a stored page is served with; the rest are per-response.
@@ -65,8 +65,11 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not settings.PAGE_CACHE_SECONDS or not cacheable_request(request):
             return self.get_response(request)
-        key = page_key(request, data_generation.current())
-        stored = cache.get(key)
+        token = data_generation.current()
+        if token is None:  # the cache is broken: render, store nothing
+            return self.get_response(request)
+        key = page_key(request, token)
+        stored = safe_get(key)
         if stored is not None:
             return self.replay(request, stored)
         response = self.get_response(request)
@@ -77,7 +80,7 @@ class PageCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in SKIPPED_HEADERS
             ]
-            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            safe_set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
         return response
 
     def replay(self, request, stored):

@@ -1,5 +1,6 @@
 """The managers' dashboard, its charts' CSV downloads and embeddable views."""
 
+from csp.decorators import csp_replace
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -32,7 +33,9 @@ def chart_csv(request, chart):
     return stream_csv(rows, columns=found["csv_columns"], filename=f"bri-{chart}")
 
 
+# Frameable by any site: no X-Frame-Options, no CSP frame-ancestors.
 @xframe_options_exempt
+@csp_replace({"frame-ancestors": None})
 def chart_embed(request, chart):
     """One chart with no site chrome, for an iframe on another page."""
     return render(request, "dashboard/embed.html", {"chart": _chart(chart)})

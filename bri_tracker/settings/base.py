@@ -1,8 +1,10 @@
 """Settings shared by every environment; values come from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -26,6 +28,8 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "import_export",
+    "axes",
+    "csp",
     "sources",
     "countries",
     "projects",
@@ -37,11 +41,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Headers for every response, static files included (issue 15).
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "bri_tracker.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A NUL in the address is a 400 before any lookup (issue 15).
     "bri_tracker.request_limits.RejectNulMiddleware",
     # Before everything that reads the session: a cached page skips it all.
     "bri_tracker.page_cache.PageCacheMiddleware",
+    # Inside the page cache: a cached page is stored with its policy.
+    "csp.middleware.CSPMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -54,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bri_tracker.urls"
@@ -127,10 +138,75 @@ STATICFILES_FINDERS = [
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 LOGIN_URL = "admin:login"
+# Where a login goes when its `next` is missing or unsafe (another site).
+LOGIN_REDIRECT_URL = "admin:index"
+
+# Login throttling and staff sessions (issue 15). Only editors have
+# sessions: readers' pages never start one.
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out login before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "bri_tracker.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "bri_tracker.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+SESSION_COOKIE_AGE = 60 * 60 * 12
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Content-Security-Policy (django-csp, on every response; issue 15). No
+# inline script or style anywhere: Plotly's own style rules are a static
+# stylesheet (bri_tracker/plotly_css.py), so style-src needs no
+# 'unsafe-inline'. Images: data: for the favicon and Plotly's PNG download
+# (an SVG drawn through a blob: URL). The /embed/ pages lift frame-ancestors
+# (dashboard.views.chart_embed), as they lift X-Frame-Options.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# No page of the site uses these browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# Pages, data and static files are for this site's pages (and the /embed/
+# pages shown in other sites' frames, which load them from this origin).
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_warning": {"()": "bri_tracker.log_filters.OneLineWarning"}},
+    # A request with a bad Host header is refused as expected: one line.
+    "loggers": {"django.security.DisallowedHost": {"filters": ["one_line_warning"]}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }

@@ -16,6 +16,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from bri_tracker.audit import AuditedModel
 from sources.dates import DatePrecision, format_partial_date
@@ -291,6 +292,13 @@ class PartnerAgreement(AuditedModel):
         if (self.country_id is None) == (self.organization_id is None):
             errors["country"] = (
                 "Choose exactly one partner: a country or an organisation."
+            )
+        if self.signed_on and self.signed_on > timezone.localdate():
+            # A document is recorded once signed; a planned signing is news,
+            # not an agreement (issue 15: a mistyped 2030 was accepted).
+            errors["signed_on"] = (
+                f"The signing date {self.signed_on:%-d %b %Y} is in the future: "
+                "record an agreement once it is signed."
             )
         if self.status == self.Status.IN_FORCE and self.ended_on:
             errors["ended_on"] = "An agreement in force has no end date."

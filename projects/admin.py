@@ -2,13 +2,18 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    ValidationError,
+)
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 
 from bri_tracker.editing import EditorAdmin
+from bri_tracker.request_limits import on_request_too_big
 from projects.choices import CandidateDecision
 from projects.ingest import candidate_accept, candidate_reject, release_ingest
 from projects.models import (
@@ -21,7 +26,7 @@ from projects.models import (
 )
 from projects.resources import ObservationResource, ProjectResource
 from sources.extraction import AsOfBasis
-from sources.ingestion import MAX_BYTES, IngestError, decode_upload
+from sources.ingestion import MAX_BYTES, IngestError, decode_upload, too_big
 from sources.language import no_figures_reason
 
 
@@ -209,14 +214,26 @@ class ReleaseForm(forms.Form):
     published_on = forms.DateField(required=False, help_text="YYYY-MM-DD")
     url = forms.URLField(required=False, assume_scheme="https")
 
+    def __init__(self, *args, refusal="", **kwargs):
+        super().__init__(*args, **kwargs)
+        # Why the request itself was refused (too big to read): the error.
+        self.refusal = refusal
+
     def clean(self):
+        if self.refusal:
+            raise forms.ValidationError(self.refusal)
         cleaned = super().clean()
         upload = cleaned.get("upload")
         try:
             if upload:
+                if upload.size > MAX_BYTES:
+                    raise IngestError(too_big("file", upload.size))
                 cleaned["raw"] = decode_upload(upload.read(MAX_BYTES + 1))
             else:
                 cleaned["raw"] = cleaned.get("text") or ""
+                size = len(cleaned["raw"].encode())
+                if size > MAX_BYTES:
+                    raise IngestError(too_big("text", size))
             if not cleaned["raw"].strip():
                 raise IngestError("Paste the release's text or upload its file.")
         except IngestError as error:
@@ -321,7 +338,9 @@ class FigureCandidateAdmin(admin.ModelAdmin):
         return [
             path(
                 "add-release/",
-                self.admin_site.admin_view(self.add_release_view),
+                on_request_too_big(self._release_too_big)(
+                    self.admin_site.admin_view(self.add_release_view)
+                ),
                 name="projects_figurecandidate_add_release",
             ),
             *urls,
@@ -344,6 +363,20 @@ class FigureCandidateAdmin(admin.ModelAdmin):
         extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
+    def _release_too_big(self, request, size):
+        """The form again, with the reason, for a POST over Django's limit
+        (DATA_UPLOAD_MAX_MEMORY_SIZE): its text cannot be read back."""
+        if not (
+            self.admin_site.has_permission(request) and self.has_add_permission(request)
+        ):
+            raise RequestDataTooBig("The form's data is too big.")
+        refusal = (
+            f"{too_big('text', size)} It could not be kept: paste a shorter part "
+            "of it, or only the release itself."
+        )
+        form = ReleaseForm({}, refusal=refusal)
+        return self._release_form_page(request, form, status=413)
+
     def add_release_view(self, request):
         if not self.has_add_permission(request):
             raise PermissionDenied
@@ -365,13 +398,18 @@ class FigureCandidateAdmin(admin.ModelAdmin):
                     self.message_user(request, message, level)
                 review = reverse("admin:projects_figurecandidate_changelist")
                 return redirect(f"{review}?source__id__exact={source.pk}")
+        return self._release_form_page(request, form)
+
+    def _release_form_page(self, request, form, status=200):
         context = {
             **self.admin_site.each_context(request),
             "title": "Add a press release",
             "form": form,
             "opts": self.model._meta,
         }
-        return render(request, "admin/projects/add_release.html", context)
+        return render(
+            request, "admin/projects/add_release.html", context, status=status
+        )
 
     @admin.display(description="Change", ordering="change_percent")
     def change_display(self, candidate):

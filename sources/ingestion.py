@@ -52,15 +52,20 @@ class Release:
     published_on: date | None  # from a date line in the text, if any
 
 
+def too_big(what, size):
+    """ "The file is 50.0 MB; a press release must be under 2 MB." """
+    return (
+        f"The {what} is {size / 1e6:.1f} MB; a press release must be under "
+        f"{MAX_BYTES / 1e6:.0f} MB."
+    )
+
+
 def decode_upload(data):
     """Text of an uploaded file, or an IngestError saying what is wrong."""
     if not data:
         raise IngestError("The file is empty.")
     if len(data) > MAX_BYTES:
-        raise IngestError(
-            f"The file is {len(data) / 1e6:.1f} MB; a press release must be under "
-            f"{MAX_BYTES / 1e6:.0f} MB."
-        )
+        raise IngestError(too_big("file", len(data)))
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # Notepad's "Unicode": UTF-16 with a byte-order mark, NULs and all.
         try:

@@ -11,6 +11,9 @@ admin.site.site_header = "BRI Tracker editors"
 admin.site.site_title = "BRI Tracker admin"
 admin.site.index_title = "Projects, partners and sourced figures"
 
+# A database that cannot be reached is a 503, also outside views (issue 15).
+handler500 = "bri_tracker.outage.server_error"
+
 urlpatterns = [
     path("", include("dashboard.urls")),
     path("projects/", include((explorer.project_patterns, "projects"))),
@@ -20,5 +23,6 @@ urlpatterns = [
     path("sources/", include((explorer.source_patterns, "sources"))),
     path("about/", include((explorer.about_patterns, "about"))),
     path("healthz", views.health, name="health"),
+    path("readyz", views.ready, name="ready"),
     path("admin/", admin.site.urls),
 ]

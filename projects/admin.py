@@ -10,11 +10,11 @@ from django.core.exceptions import (
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
-from import_export.admin import ImportExportMixin
 
 from bri_tracker.editing import EditorAdmin
 from bri_tracker.request_limits import on_request_too_big
 from projects.choices import CandidateDecision
+from projects.imports import LimitedImportMixin
 from projects.ingest import candidate_accept, candidate_reject, release_ingest
 from projects.models import (
     DashboardCard,
@@ -62,7 +62,7 @@ class ObservationInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(ImportExportMixin, EditorAdmin):
+class ProjectAdmin(LimitedImportMixin, EditorAdmin):
     resource_classes = [ProjectResource]
     list_display = [
         "name",
@@ -98,7 +98,7 @@ class MilestoneAdmin(EditorAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(ImportExportMixin, EditorAdmin):
+class ObservationAdmin(LimitedImportMixin, EditorAdmin):
     resource_classes = [ObservationResource]
     list_display = [
         "scope",

@@ -47,6 +47,7 @@ HEADERS = [
     "confidence",
     "note",
     "status",
+    "value_checked",
 ]
 QUOTE = "served more than 10 million passengers"
 
@@ -75,6 +76,7 @@ def _row(**values):
         period="cumulative",
         as_of_precision="day",
         status="published",
+        value_checked="0",
     )
     row.update(values)
     return row

@@ -157,6 +157,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "bri_tracker.client_address.client_address"
 AXES_LOCKOUT_CALLABLE = "bri_tracker.security.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# Failures and lockouts are logged (axes.handlers.database, WARNING) with the
+# address; the username is masked, as it may be a mistyped password.
+AXES_SENSITIVE_PARAMETERS = ["username"]
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

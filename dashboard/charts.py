@@ -1,7 +1,7 @@
 """Plotly specs of the dashboard's charts and cards. Each builder takes plain
 rows and returns a JSON-safe dict; none touches the database."""
 
-from explorer.charts import MARKERS, time_chart
+from explorer.charts import MARKERS, plotly_text, time_chart
 
 
 def sparkline(points):
@@ -62,7 +62,7 @@ def series_chart(title, y_title, series, *, events=()):
                     "name": name,
                     "x": [event["x"] for event in marked],
                     "y": [0] * len(marked),
-                    "text": [event["label"] for event in marked],
+                    "text": [plotly_text(event["label"]) for event in marked],
                     "hovertemplate": "%{x|%d %b %Y}: %{text}<extra></extra>",
                     "marker": {"symbol": symbol, "size": 14, "color": colour},
                 }
@@ -88,13 +88,13 @@ def count_bars(title, rows):
                 "type": "bar",
                 "orientation": "h",
                 "x": [count for _, count in rows],
-                "y": [label for label, _ in rows],
+                "y": [plotly_text(label) for label, _ in rows],
                 "hovertemplate": "%{y}: %{x}<extra></extra>",
                 "marker": {"color": "#486581"},
             }
         ],
         "layout": {
-            "title": {"text": title},
+            "title": {"text": plotly_text(title)},
             "xaxis": xaxis,
             "yaxis": {"autorange": "reversed", "automargin": True},
             "margin": {"t": 50, "r": 20, "l": 10, "b": 40},

@@ -61,6 +61,24 @@ TIDY_COLUMNS = [
 ]
 
 
+def plotly_text(text):
+    """``text`` from the records, shown literally by Plotly: its label
+    markup (``<a href>``, ``<b>``, ``<br>``) is HTML with entities decoded
+    after templating, and names, titles and annotations are templates
+    (``%{meta}``), as are hovertemplates. So ``<``, ``>`` and ``&`` become
+    entities, and ``%`` becomes ``&#37;``, which no template reads as a
+    placeholder but Plotly still draws as "%". Issue 15. User text never goes
+    into a hovertemplate itself: it goes in ``text`` and the template reads
+    ``%{text}``."""
+    return (
+        str(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("%", "&#37;")
+    )
+
+
 class ChartPoint(NamedTuple):
     """One figure as a chart draws it, and as its tidy CSV row."""
 
@@ -87,7 +105,8 @@ class ChartPoint(NamedTuple):
             if self.is_bar
             else f"{self.end:%-d %b %Y}"
         )
-        return f"{self.label}<br>{when} · {MARKERS[self.qualifier][1]}<br>{self.source}"
+        label, source = plotly_text(self.label), plotly_text(self.source)
+        return f"{label}<br>{when} · {MARKERS[self.qualifier][1]}<br>{source}"
 
     def tidy(self):
         return {
@@ -193,9 +212,9 @@ def time_chart(title, y_title, series_points, *, right=None):
         if qualifier != "exact" and any(p.qualifier == qualifier for p in every)
     ]
     layout = {
-        "title": {"text": title, "x": 0, "xanchor": "left"},
+        "title": {"text": plotly_text(title), "x": 0, "xanchor": "left"},
         "xaxis": {"type": "date", "title": {"text": "Date"}, **_x_range(every)},
-        "yaxis": {"title": {"text": y_title}, "rangemode": "tozero"},
+        "yaxis": {"title": {"text": plotly_text(y_title)}, "rangemode": "tozero"},
         "legend": {"orientation": "h", "y": -0.22},
         "margin": {"t": 50, "r": 70 if right else 20, "l": 70, "b": 40},
         "height": 400,
@@ -203,7 +222,7 @@ def time_chart(title, y_title, series_points, *, right=None):
     }
     if right:
         layout["yaxis2"] = {
-            "title": {"text": next(iter(right))},
+            "title": {"text": plotly_text(next(iter(right)))},
             "overlaying": "y",
             "side": "right",
             "rangemode": "tozero",
@@ -229,7 +248,7 @@ def _traces(name, points, colour, *, yaxis, slot):
         traces.append(
             {
                 "type": "bar",
-                "name": name,
+                "name": plotly_text(name),
                 "x": [_middle(p, slot).isoformat() for p in bars],
                 "width": [_span_ms(p) * BAR_FILL / slot[1] for p in bars],
                 "y": [p.value for p in bars],
@@ -259,7 +278,7 @@ def _markers(name, points, colour, yaxis, *, show, slot):
     return {
         "type": "scatter",
         "mode": "markers",
-        "name": name,
+        "name": plotly_text(name),
         "showlegend": show,
         "x": [(_middle(p, slot) if p.is_bar else p.end).isoformat() for p in points],
         "y": [p.value for p in points],

@@ -10,6 +10,7 @@ from datetime import date
 from typing import NamedTuple
 
 from countries.models import PartnerStatus
+from explorer.charts import plotly_text
 from sources.dates import DatePrecision, format_partial_date
 
 # Flat colours of the statuses the map does not shade by year.
@@ -109,7 +110,8 @@ def partner_status_map(rows: Iterable[dict]) -> dict:
             "locations": [r["iso3"] for r in dated],
             "z": years,
             "text": [
-                f"{r['name']}: partner since {r['first_signed_on'].year}" for r in dated
+                f"{plotly_text(r['name'])}: partner since {r['first_signed_on'].year}"
+                for r in dated
             ],
             "hovertemplate": "%{text}<extra></extra>",
             "zmin": min(years, default=0),
@@ -189,7 +191,7 @@ def _flat_trace(name, colour, rows):
         "locationmode": "ISO-3",
         "locations": [r["iso3"] for r in rows],
         "z": [0] * len(rows),
-        "text": [f"{r['name']}: {name}" for r in rows],
+        "text": [f"{plotly_text(r['name'])}: {name}" for r in rows],
         "hovertemplate": "%{text}<extra></extra>",
         "colorscale": [[0, colour], [1, colour]],
         "marker": {"line": {"color": "#ffffff", "width": 0.5}},
@@ -344,7 +346,7 @@ def cumulative_partners_chart(
     for key, name, colour in lines:
         x = [step["date"].isoformat() for step in steps]
         y = [step[key] for step in steps]
-        text = [_step_text(step) for step in steps]
+        text = [plotly_text(_step_text(step)) for step in steps]
         if steps and today is not None and today > steps[-1]["date"]:
             x.append(today.isoformat())
             y.append(y[-1])
@@ -370,11 +372,13 @@ def cumulative_partners_chart(
             {
                 "type": "scatter",
                 "mode": "markers",
-                "name": f"Reported: {name}",
+                "name": f"Reported: {plotly_text(name)}",
                 "x": [row["as_of"].isoformat() for row in rows],
                 "y": [float(row["value"]) for row in rows],
                 "text": [
-                    f"{row['label']} as of {row['as_of_display']} · {row['source']}"
+                    plotly_text(
+                        f"{row['label']} as of {row['as_of_display']} · {row['source']}"
+                    )
                     for row in rows
                 ],
                 "hovertemplate": "%{text}<extra></extra>",

@@ -231,10 +231,22 @@ def parse_decimal(text):
         raise ValueError(f"“{text}” is not a number.") from error
 
 
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DAY_FIRST_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+
+
 def parse_date(text):
     text = " ".join(text.split())
     if not text:
         return None
+    # The usual forms without strptime, which costs as much as a whole row.
+    for pattern, order in ((_ISO_DATE, (0, 1, 2)), (_DAY_FIRST_DATE, (2, 1, 0))):
+        if match := pattern.fullmatch(text):
+            parts = [int(part) for part in match.groups()]
+            try:
+                return date(*(parts[i] for i in order))
+            except ValueError:
+                break
     for form in DATE_FORMATS:
         try:
             parsed = datetime.strptime(text, form)

@@ -154,24 +154,6 @@ class KnownManyToManyWidget(widgets.ManyToManyWidget):
         return found
 
 
-class _PreviewDiff(resources.Diff):
-    """The preview's diff, for the first rows only: a diff costs as much as
-    checking the row, and nobody reads 50,000 rows of it."""
-
-    def __init__(self, resource, instance, new):
-        resource.diffed_rows += 1
-        self.shown = resource.diffed_rows <= imports.PREVIEW_ROWS
-        if self.shown:
-            super().__init__(resource, instance, new)
-
-    def compare_with(self, resource, instance):
-        if self.shown:
-            super().compare_with(resource, instance)
-
-    def as_html(self):
-        return super().as_html() if self.shown else []
-
-
 class KeyedInstanceLoader(ModelInstanceLoader):
     """The existing records a file names by its id column, read in one query
     per few thousand (django-import-export's CachedInstanceLoader fails on
@@ -217,6 +199,11 @@ class AllOrNothingResource(NeutralisedExportMixin, resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
         instance_loader_class = KeyedInstanceLoader
+        # django-import-export's diff deep-copies every row's record, which
+        # costs more than checking the row: unchanged rows are found by
+        # skip_row, and the preview's first rows are rendered by
+        # after_import_row.
+        skip_diff = True
 
     @classmethod
     def widget_from_django_field(cls, f, default=widgets.Widget):
@@ -263,8 +250,87 @@ class AllOrNothingResource(NeutralisedExportMixin, resources.ModelResource):
         result.resource = self
         return result
 
-    def get_diff_class(self):
-        return _PreviewDiff
+    def get_import_fields(self):
+        # Asked for several times per row; the answer never changes.
+        if getattr(self, "_import_fields", None) is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
+    def model_attnames(self):
+        """{column: attname} of the columns that are model fields."""
+        if getattr(self, "_attnames", None) is None:
+            self._attnames = {}
+            for field in self.get_import_fields():
+                if isinstance(field.widget, widgets.ManyToManyWidget):
+                    continue
+                try:
+                    model_field = self._meta.model._meta.get_field(field.attribute)
+                except Exception:  # not a model field
+                    continue
+                self._attnames[field.column_name] = model_field.attname
+        return self._attnames
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        if not new:
+            instance._stored = {
+                name: getattr(instance, name) for name in self.model_attnames().values()
+            }
+            if self.diffed_rows < imports.PREVIEW_ROWS:
+                instance._shown = self.preview_cells(instance)
+
+    def preview_cells(self, instance):
+        cells = []
+        for field in self.get_import_fields():
+            try:
+                cells.append(str(self.export_field(field, instance) or ""))
+            except Exception:  # a value that cannot be shown yet
+                cells.append("")
+        return cells
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """An existing record that the row leaves as it is."""
+        if (
+            import_validation_errors
+            or not self._meta.skip_unchanged
+            or not hasattr(instance, "_stored")
+        ):
+            return False
+        for name, before in instance._stored.items():
+            if getattr(instance, name) != before:
+                return False
+        for field in self.get_import_fields():
+            if (
+                isinstance(field.widget, widgets.ManyToManyWidget)
+                and field.column_name in row
+            ):
+                wanted = {item.pk for item in field.clean(row)}
+                stored = {item.pk for item in field.get_value(instance).all()}
+                if wanted != stored:
+                    return False
+        return True
+
+    def after_import_row(self, row, row_result, **kwargs):
+        super().after_import_row(row, row_result, **kwargs)
+        instance = row_result.instance if self._meta.store_instance else None
+        instance = instance or getattr(self, "_last_instance", None)
+        if self.diffed_rows >= imports.PREVIEW_ROWS or instance is None:
+            return
+        if row_result.import_type not in RowResult.valid_import_types:
+            return
+        self.diffed_rows += 1
+        cells = self.preview_cells(instance)
+        before = getattr(instance, "_shown", None)
+        if before and row_result.import_type == RowResult.IMPORT_TYPE_UPDATE:
+            cells = [
+                new if old == new else f"{old} → {new}"
+                for old, new in zip(before, cells, strict=True)
+            ]
+        row_result.diff = cells
+
+    def import_instance(self, instance, row, **kwargs):
+        self._last_instance = instance
+        super().import_instance(instance, row, **kwargs)
 
     def column_of(self, name):
         """The column of the model field or resource attribute ``name``."""

@@ -1,5 +1,6 @@
 """Text work on sources: repair, normalisation, fingerprints, quote lookup."""
 
+import functools
 import hashlib
 import re
 
@@ -65,6 +66,8 @@ def repair_text(raw):
     return "\n".join(lines).strip() + "\n" if any(lines) else ""
 
 
+# Cached: an import checks many quotes against the same few source texts.
+@functools.lru_cache(maxsize=64)
 def normalise_for_match(text):
     """Casefold, unify typographic quotes and dashes, collapse whitespace."""
     return _WHITESPACE.sub(" ", (text or "").translate(_TYPOGRAPHIC)).strip().casefold()

@@ -6,7 +6,7 @@ from countries.models import Country, Organization, PartnerAgreement
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(EditorAdmin):
     list_display = ["name", "iso3", "iso2", "region", "subregion"]
     list_filter = ["region", "subregion"]
     search_fields = ["name", "official_name", "iso3", "iso2"]
@@ -14,7 +14,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(EditorAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "acronym"]
     search_fields = ["name", "acronym"]

@@ -114,7 +114,7 @@ class CountryQuerySet(models.QuerySet):
         )
 
 
-class Country(models.Model):
+class Country(AuditedModel):
     """An ISO 3166-1 country with its UN M49 region; all of them, partner or not."""
 
     iso3 = models.CharField("ISO 3166-1 alpha-3", max_length=3, unique=True)
@@ -144,7 +144,7 @@ class Country(models.Model):
         return self.name
 
 
-class Organization(models.Model):
+class Organization(AuditedModel):
     """An international organisation that signs cooperation documents."""
 
     name = models.CharField(max_length=200, unique=True)

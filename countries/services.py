@@ -2,6 +2,8 @@ import json
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from countries.models import Country
 
@@ -42,14 +44,24 @@ def countries_load(*, path: str | Path) -> dict[str, int]:
             for field in changed:
                 setattr(country, field, row[field])
             if changed:
+                # A new version, so that an editor's open form of the
+                # country is refused instead of saved over this.
+                country.version += 1
+                country.updated_at = timezone.now()
                 to_update.append(country)
                 changed_fields.update(changed)
         # Update before creating, so a new row may take a slug an old one gave up.
         if to_update:
-            Country.objects.bulk_update(
-                to_update, [f for f in COUNTRY_FIELDS if f in changed_fields]
+            bulk_update_with_history(
+                to_update,
+                Country,
+                [
+                    "version",
+                    "updated_at",
+                    *(f for f in COUNTRY_FIELDS if f in changed_fields),
+                ],
             )
-        Country.objects.bulk_create(to_create)
+        bulk_create_with_history(to_create, Country)
     return {
         "created": len(to_create),
         "updated": len(to_update),

@@ -7,11 +7,12 @@ from django.core.exceptions import (
     RequestDataTooBig,
     ValidationError,
 )
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from bri_tracker.editing import EditorAdmin
+from bri_tracker.editing import EditorAdmin, VersionedInline
 from bri_tracker.request_limits import on_request_too_big
 from projects.choices import CandidateDecision
 from projects.imports import LimitedImportMixin
@@ -31,21 +32,32 @@ from sources.language import no_figures_reason
 
 
 @admin.register(Metric)
-class MetricAdmin(admin.ModelAdmin):
+class MetricAdmin(EditorAdmin):
     list_display = ["key", "name", "unit", "aggregation", "sort_order"]
     list_editable = ["sort_order"]
     list_filter = ["aggregation"]
     search_fields = ["key", "name"]
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # Figures, cards, imports and exports name metrics by key.
+            readonly.append("key")
+        if not request.user.is_superuser:
+            # The ceiling that questions unusual values is not the editors'
+            # to raise (issue 15).
+            readonly.append("plausible_max")
+        return readonly
 
-class MilestoneInline(admin.TabularInline):
+
+class MilestoneInline(VersionedInline):
     model = Milestone
     extra = 0
     fields = ["date", "date_precision", "kind", "title", "source", "quote"]
     autocomplete_fields = ["source"]
 
 
-class ObservationInline(admin.TabularInline):
+class ObservationInline(VersionedInline):
     model = Observation
     extra = 0
     fields = [
@@ -167,13 +179,25 @@ class ObservationAdmin(LimitedImportMixin, EditorAdmin):
 
     def _set_status(self, request, queryset, status):
         # One save per figure: each change enters the history and the
-        # dashboard's cache is dropped.
+        # dashboard's cache is dropped. The row is locked while its version
+        # is read and raised, so that an editor's save of it in the meantime
+        # is refused rather than lost.
         changed = 0
-        for figure in queryset.exclude(status=status):
-            figure.status = status
-            figure.version += 1
-            figure.save(update_fields=["status", "version", "updated_at"])
-            changed += 1
+        for pk in queryset.exclude(status=status).values_list("pk", flat=True):
+            with transaction.atomic():
+                figure = (
+                    Observation.objects.select_for_update()
+                    .exclude(status=status)
+                    .filter(pk=pk)
+                    .order_by()  # no join to the metrics: lock only the figure
+                    .first()
+                )
+                if figure is None:
+                    continue
+                figure.status = status
+                figure.version += 1
+                figure.save(update_fields=["status", "version", "updated_at"])
+                changed += 1
         self.message_user(
             request, f"{changed} figure(s) set to {status}.", messages.SUCCESS
         )
@@ -192,7 +216,7 @@ class ObservationAdmin(LimitedImportMixin, EditorAdmin):
 
 
 @admin.register(DashboardCard)
-class DashboardCardAdmin(admin.ModelAdmin):
+class DashboardCardAdmin(EditorAdmin):
     list_display = ["display_title", "metric", "project", "period", "sort_order"]
     list_editable = ["sort_order"]
     list_select_related = ["metric", "project"]

@@ -31,8 +31,37 @@ from sources.validators import validate_quote
 # The metric of figures that fit no series: each states what it counts.
 OTHER_METRIC = "other"
 
+# The keys of the metrics the data migration (0002_metrics) creates. The
+# dashboard, the extractor, the seed data and the importers name metrics by
+# these keys: renaming one silently empties what reads it (issue 15).
+CODE_METRIC_KEYS = frozenset(
+    {
+        "partner_countries",
+        "partner_organizations",
+        "partners",
+        "agreements",
+        "investment_usd",
+        "engagement_usd",
+        "construction_usd",
+        "cooperative_projects",
+        "freight_trips",
+        "passengers",
+        "cargo_tonnes",
+        "teu",
+        "capacity_gw",
+        "jobs",
+        "enterprises",
+        "people_out_of_poverty",
+        "cost_usd",
+        "countries_reached",
+        "people_trained",
+        "workshops",
+        OTHER_METRIC,
+    }
+)
 
-class Metric(models.Model):
+
+class Metric(AuditedModel):
     """What a figure measures. Rows come from a data migration: code relies on keys."""
 
     Aggregation = MetricAggregation
@@ -72,6 +101,24 @@ class Metric(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        stored = (
+            Metric.objects.filter(pk=self.pk).values_list("key", flat=True).first()
+            if self.pk
+            else None
+        )
+        if stored is None or stored == self.key:
+            return
+        if stored in CODE_METRIC_KEYS:
+            reason = "the site's code reads this metric by its key"
+        elif self.cards.exists():
+            reason = "dashboard cards follow this metric"
+        else:
+            return
+        raise ValidationError(
+            {"key": f"The key “{stored}” cannot be changed: {reason}."}
+        )
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -705,7 +752,7 @@ class Observation(FigureFields, AuditedModel):
         return self.unit or self.metric.unit
 
 
-class DashboardCard(models.Model):
+class DashboardCard(AuditedModel):
     """A headline card of the dashboard: the latest figure of one metric, for
     one project or the initiative as a whole. Editors choose the cards."""
 

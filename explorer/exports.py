@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from django.db.models import Expression, F, QuerySet
+from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 
-from bri_tracker.exports import CHUNK_SIZE, stream_export
+from bri_tracker.exports import CHUNK_SIZE, EXPORT_FORMATS, stream_export
 
 DERIVED = object()
 
@@ -45,6 +46,26 @@ def export(request, fmt, queryset, *, spec, filename, derive: Callable | None = 
     if derive is not None:
         rows = (derive(request, row) for row in rows)
     return stream_export(fmt, rows, columns=columns_of(spec), filename=filename)
+
+
+def invalid_filters(fmt, filterset):
+    """A 400 saying which filters are invalid, in the export's format: an
+    empty file would read as "no rows match". Issue 15."""
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("Exports come as .csv or .json.")
+    errors = filterset.form.errors
+    if fmt == "json":
+        return JsonResponse({"errors": errors.get_json_data()}, status=400)
+    lines = [
+        f"{name}: {message}"
+        for name, messages in errors.items()
+        for message in messages
+    ]
+    return HttpResponse(
+        "Invalid filters:\n" + "\n".join(lines) + "\n",
+        status=400,
+        content_type="text/plain; charset=utf-8",
+    )
 
 
 def _permalink(request, name, pk):

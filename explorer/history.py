@@ -17,19 +17,19 @@ _HIDDEN = {"version", "created_at", "updated_at", "id", "value_checked"}
 def change_log(project, *, limit=200):
     """Entries {"date", "what", "type", "changes": [(field, old, new)]},
     newest first. Figure history counts only published states, so a draft
-    never shows here. Two queries, whatever the history's length."""
+    never shows here: a figure returned to draft is "removed" (as it was
+    when last published), and "added" again when it is published again.
+    Two queries, whatever the history's length."""
     entries = _entries(
         project.history.order_by("history_date", "history_id"),
         what=lambda record: "Project facts",
     )
     figures = (
-        Observation.history.filter(
-            project_id=project.pk, status=Observation.Status.PUBLISHED
-        )
+        Observation.history.filter(project_id=project.pk)
         .select_related("metric", "project", "source")
         .order_by("id", "history_date", "history_id")
     )
-    entries += _entries(figures, what=_figure_label)
+    entries += _published_entries(figures)
     entries.sort(key=lambda entry: entry["date"], reverse=True)
     return entries[:limit]
 
@@ -53,6 +53,41 @@ def _entries(records, *, what):
                 }
             )
             previous = record
+    return entries
+
+
+def _published_entries(records):
+    """The figures' entries as the public saw them: a draft state is never
+    shown, not even its label."""
+    entries = []
+    for _, versions in groupby(records, key=lambda record: record.id):
+        shown = None  # the published state readers last saw, if still public
+        for record in versions:
+            public = (
+                record.status == Observation.Status.PUBLISHED
+                and record.history_type != "-"
+            )
+            if public:
+                changed = shown is not None
+                entries.append(
+                    {
+                        "date": record.history_date,
+                        "what": _figure_label(record),
+                        "type": CHANGE_TYPES["~" if changed else "+"],
+                        "changes": _changes(shown, record),
+                    }
+                )
+                shown = record
+            elif shown is not None:
+                entries.append(
+                    {
+                        "date": record.history_date,
+                        "what": _figure_label(shown),
+                        "type": CHANGE_TYPES["-"],
+                        "changes": [],
+                    }
+                )
+                shown = None
     return entries
 
 

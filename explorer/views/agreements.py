@@ -4,7 +4,7 @@ from django.utils import timezone
 from bri_tracker.pagination import CachedCountPaginator
 from countries.models import Country, PartnerAgreement
 from explorer import partner_charts as charts
-from explorer.exports import AGREEMENT_EXPORT, export
+from explorer.exports import AGREEMENT_EXPORT, export, invalid_filters
 from explorer.filters import PartnerAgreementFilter
 from projects.models import Observation
 
@@ -39,7 +39,9 @@ def agreement_list(request):
 
 
 def agreement_list_export(request, fmt):
-    _, agreements = _filtered(request)
+    filterset, agreements = _filtered(request)
+    if not filterset.is_valid():
+        return invalid_filters(fmt, filterset)
     return export(
         request, fmt, agreements, spec=AGREEMENT_EXPORT, filename="bri-agreements"
     )

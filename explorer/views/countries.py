@@ -5,7 +5,7 @@ from bri_tracker.pagination import CachedCountPaginator
 from countries.models import Country
 from explorer import partner_charts as charts
 from explorer.consensus import compare_sources
-from explorer.exports import COUNTRY_EXPORT, export, figure_export
+from explorer.exports import COUNTRY_EXPORT, export, figure_export, invalid_filters
 from explorer.filters import CountryFilter
 from projects.counts import countries_with_project_count
 from projects.models import Observation
@@ -38,7 +38,9 @@ def country_list(request):
 
 
 def country_list_export(request, fmt):
-    _, countries = _filtered(request)
+    filterset, countries = _filtered(request)
+    if not filterset.is_valid():
+        return invalid_filters(fmt, filterset)
     return export(
         request, fmt, countries, spec=COUNTRY_EXPORT, filename="bri-countries"
     )

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from bri_tracker.pagination import CachedCountPaginator
 from explorer.citations import citation, full_value
-from explorer.exports import figure_export
+from explorer.exports import figure_export, invalid_filters
 from explorer.filters import FIGURE_DEFAULT_ORDER, FigureFilter
 from projects.models import Observation
 
@@ -32,7 +32,9 @@ def figure_list(request):
 
 
 def figure_list_export(request, fmt):
-    _, figures = _filtered(request)
+    filterset, figures = _filtered(request)
+    if not filterset.is_valid():
+        return invalid_filters(fmt, filterset)
     return figure_export(request, fmt, figures, filename="bri-figures")
 
 

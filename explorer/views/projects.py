@@ -9,7 +9,13 @@ from bri_tracker.exports import stream_export
 from bri_tracker.pagination import CachedCountPaginator
 from explorer import charts
 from explorer.consensus import compare_sources
-from explorer.exports import PROJECT_EXPORT, columns_of, figure_export, project_rows
+from explorer.exports import (
+    PROJECT_EXPORT,
+    columns_of,
+    figure_export,
+    invalid_filters,
+    project_rows,
+)
 from explorer.filters import ProjectFilter
 from explorer.history import change_log
 from projects.models import Project
@@ -40,7 +46,9 @@ def project_list(request):
 
 
 def project_list_export(request, fmt):
-    _, projects = _filtered(request)
+    filterset, projects = _filtered(request)
+    if not filterset.is_valid():
+        return invalid_filters(fmt, filterset)
     return stream_export(
         fmt,
         project_rows(projects.with_countries()),

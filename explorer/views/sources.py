@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from bri_tracker.pagination import CachedCountPaginator
-from explorer.exports import SOURCE_EXPORT, export, source_row
+from explorer.exports import SOURCE_EXPORT, export, invalid_filters, source_row
 from explorer.filters import SourceFilter
 from sources.highlight import highlight_quotes
 from sources.models import Source
@@ -38,7 +38,9 @@ def source_list(request):
 
 
 def source_list_export(request, fmt):
-    _, sources = _filtered(request)
+    filterset, sources = _filtered(request)
+    if not filterset.is_valid():
+        return invalid_filters(fmt, filterset)
     return export(
         request,
         fmt,

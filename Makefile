@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint format countries bench eval-extraction clean
+.PHONY: run test install lint format countries bench soak eval-extraction clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ clean:
 # the CSV exports and the dashboard's bytes in Chromium. Writes bench.json.
 bench: install
 	$(PY) scripts/bench.py $(BENCH_ARGS)
+
+# Hostile requests, load, a database outage, login guessing and import bombs
+# against the seeded app served as in production; prints each target met or missed.
+soak: install
+	$(PY) scripts/soak.py $(SOAK_ARGS)
 
 # The figure extractor scored on the development set (tests/data/extraction-devset)
 # and the seed releases, with and without publication dates; see the README.

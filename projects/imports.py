@@ -51,6 +51,8 @@ class ImportRefused(ValueError):
 
 
 def _size(n):
+    if n < 1024 * 1024:
+        return f"{n / 1024:,.0f} KB"
     return f"{n / 1024 / 1024:,.1f} MB"
 
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from csp.constants import NONE, SELF
+from csp.constants import NONE, SELF, UNSAFE_HASHES
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -164,16 +164,21 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Content-Security-Policy (django-csp, on every response; issue 15). No
-# inline script or style anywhere: Plotly's own style rules are a static
-# stylesheet (bri_tracker/plotly_css.py), so style-src needs no
-# 'unsafe-inline'. Images: data: for the favicon and Plotly's PNG download
-# (an SVG drawn through a blob: URL). The /embed/ pages lift frame-ancestors
+# inline script or style anywhere: Plotly's own style rules are static
+# stylesheets (bri_tracker/plotly_css.py), so style-src needs no
+# 'unsafe-inline'. Plotly's one remaining inline style is an empty style
+# attribute (setAttribute("style", "") on colour-bar rectangles): allowed by
+# the hash of the empty string alone, which nothing else can match.
+# Images: data: for the favicon and Plotly's PNG download (an SVG drawn
+# through a blob: URL). The /embed/ pages lift frame-ancestors
 # (dashboard.views.chart_embed), as they lift X-Frame-Options.
+EMPTY_STYLE_HASH = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
+        "style-src-attr": [UNSAFE_HASHES, EMPTY_STYLE_HASH],
         "img-src": [SELF, "data:", "blob:"],
         "object-src": [NONE],
         "base-uri": [SELF],

@@ -226,9 +226,49 @@ class EditorAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
-            if change and isinstance(form, VersionedForm):
-                form.claim()
-            super().save_model(request, obj, form, change)
+            if change:
+                self._claim_changed_rows(request)
+                if isinstance(form, VersionedForm):
+                    form.claim()
+            derived = set(getattr(obj, "history_excluded_fields", ()))
+            if not (change and derived):
+                super().save_model(request, obj, form, change)
+                return
+            # Counts the database keeps are not the form's to write back: the
+            # values read with the page's post may be stale by now.
+            obj._history_user = request.user
+            obj.save(
+                update_fields=[
+                    field.name
+                    for field in obj._meta.concrete_fields
+                    if not field.primary_key and field.name not in derived
+                ]
+            )
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        # Kept with the request (the admin serves many at once) for
+        # save_model, which Django gives no formsets.
+        request.editor_formsets = formsets
+        return formsets, inline_instances
+
+    def _claim_changed_rows(self, request):
+        """Claim the inline rows about to be saved before the parent row: a
+        figure saved on its own page locks the figure, then its project (the
+        project's figure count), and the opposite order would deadlock with
+        it."""
+        rows = [
+            row
+            for formset in getattr(request, "editor_formsets", ())
+            for row in formset.initial_forms
+            if isinstance(row, VersionedForm)
+            and row not in formset.deleted_forms
+            and row.has_changed()
+        ]
+        for row in sorted(
+            rows, key=lambda row: (row._meta.model._meta.label, row.instance.pk)
+        ):
+            row.claim()
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         return self._refusing_lost_races(

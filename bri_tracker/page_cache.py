@@ -10,6 +10,17 @@ stored under an older generation.
 The cache is Django's default cache: shared by the workers of a host (a file
 cache) or by all hosts (``CACHE_URL=redis://...``).
 
+The key is the page's path and its *canonical query*: only the parameters
+the page's view declares with ``page_query()`` (its filter form's fields and
+``page``), values stripped and empty ones dropped, in a fixed order. Junk
+parameters, a reordering or an empty field therefore share one entry, and
+the view is given that same canonical query (the request's ``GET`` and
+``QUERY_STRING`` are rewritten before it runs), so what is stored can depend
+on nothing the key leaves out. A view that declares nothing and gets a query
+is rendered as it is, uncached. A filter form that does not validate, or a
+page number past the last page, is rendered but not stored (``skip()``), so
+junk values add no entries either (issue 15).
+
 Pages are stored as sent, compressed (the key includes whether the client
 accepts gzip), with their ETag: a repeat visit with ``If-None-Match`` gets a
 304 and no body. Browsers are told to revalidate every time
@@ -17,9 +28,12 @@ accepts gzip), with their ETag: a repeat visit with ``If-None-Match`` gets a
 """
 
 import hashlib
+from contextvars import ContextVar
 
+from django import forms
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 from bri_tracker import data_generation
@@ -28,13 +42,101 @@ from bri_tracker.cache_safety import safe_get, safe_set
 CACHEABLE_STATUS = 200
 # Headers a stored page is served with; the rest are per-response.
 SKIPPED_HEADERS = {"set-cookie", "date"}
+QUERY_ATTRIBUTE = "page_query"
+# Whether the response of the request being handled may be stored.
+_storable = ContextVar("page_cache_storable", default=None)
 
 
-def page_key(request, token):
+class PageQuery:
+    """The query parameters a view reads: ``names`` take one value (the
+    last given, as ``QueryDict.get``), ``multiple`` any number (order and
+    repeats do not matter). ``page`` is a page number, put last: 1 and
+    anything that is not an integer mean the first page and are dropped."""
+
+    def __init__(self, names=(), multiple=()):
+        self.names = frozenset(names)
+        self.multiple = frozenset(multiple)
+
+    def canonical(self, query):
+        """``query`` reduced to these parameters, sorted, as a QueryDict."""
+        canonical = QueryDict(mutable=True)
+        # Sorted, the page number last, as the lists' links add it.
+        for name in sorted(self.names | self.multiple, key=lambda n: (n == "page", n)):
+            values = [value.strip() for value in query.getlist(name)]
+            values = [value for value in values if value]
+            if not values:
+                continue
+            if name in self.multiple:
+                canonical.setlist(name, sorted(set(values)))
+            elif name == "page":
+                page = _page_number(values[-1])
+                if page is not None:
+                    canonical[name] = page
+            else:
+                canonical[name] = values[-1]
+        return canonical
+
+
+def _page_number(value):
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    # Below 1: the paginator shows the last page, and it is not stored.
+    return None if number == 1 else str(number)
+
+
+def page_query(view, *names, filterset=None):
+    """Declares the query parameters ``view`` reads: ``names``, and the
+    fields of ``filterset`` (a django-filter FilterSet class; its multiple
+    choice filters take several values). Returns ``view``, marked."""
+    multiple = set()
+    single = set(names)
+    for name, field in (filterset.base_filters if filterset else {}).items():
+        many = issubclass(field.field_class, forms.MultipleChoiceField)
+        (multiple if many else single).add(name)
+    setattr(view, QUERY_ATTRIBUTE, PageQuery(single, multiple))
+    return view
+
+
+def declared_query(request):
+    """The PageQuery of the view ``request`` goes to, None if undeclared."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return getattr(match.func, QUERY_ATTRIBUTE, None)
+
+
+def canonical_query(request, declared=None):
+    """The part of ``request``'s query that selects the page, as a string;
+    None when the view declares no query but the request has one."""
+    declared = declared or declared_query(request)
+    if declared is None:
+        return "" if not request.GET else None
+    return declared.canonical(request.GET).urlencode()
+
+
+def page_key(request, token, query=None):
+    query = canonical_query(request) if query is None else query
     accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-    url = request.build_absolute_uri()
-    digest = hashlib.sha256(f"{url}|{int(accepts_gzip)}".encode()).hexdigest()
+    url = request.build_absolute_uri(request.path)
+    digest = hashlib.sha256(f"{url}?{query}|{int(accepts_gzip)}".encode()).hexdigest()
     return f"pages:{token}:{digest}"
+
+
+def skip():
+    """The page being rendered is not to be stored: its query is invalid
+    (a filter form with errors, a page number past the last)."""
+    storable = _storable.get()
+    if storable is not None:
+        storable[0] = False
+
+
+def _use_query(request, query):
+    """Gives the view ``query`` (a canonical query string) as its query."""
+    request.META["QUERY_STRING"] = query
+    request.GET = QueryDict(query)
 
 
 def cacheable_request(request):
@@ -65,15 +167,24 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not settings.PAGE_CACHE_SECONDS or not cacheable_request(request):
             return self.get_response(request)
+        query = canonical_query(request)
+        if query is None:  # a query the view does not declare: render it
+            return self.get_response(request)
         token = data_generation.current()
         if token is None:  # the cache is broken: render, store nothing
             return self.get_response(request)
-        key = page_key(request, token)
+        _use_query(request, query)
+        key = page_key(request, token, query)
         stored = safe_get(key)
         if stored is not None:
             return self.replay(request, stored)
-        response = self.get_response(request)
-        if cacheable_response(response):
+        storable = [True]
+        context = _storable.set(storable)
+        try:
+            response = self.get_response(request)
+        finally:
+            _storable.reset(context)
+        if storable[0] and cacheable_response(response):
             patch_cache_control(response, no_cache=True)
             headers = [
                 (name, value)

@@ -13,16 +13,27 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 
-from bri_tracker import data_generation
+from bri_tracker import data_generation, page_cache
 
 # From this offset on, a page is read by its primary keys first.
 DEFERRED_JOIN_FROM = 1000
 
 
 class CachedCountPaginator(Paginator):
+    def get_page(self, number):
+        try:
+            self.validate_number(number)
+        except EmptyPage:
+            # Past the last page: the last is shown, but not stored under
+            # every number that leads to it (bri_tracker/page_cache.py).
+            page_cache.skip()
+        except PageNotAnInteger:
+            pass
+        return super().get_page(number)
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page

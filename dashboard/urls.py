@@ -2,10 +2,11 @@
 
 from django.urls import path
 
+from bri_tracker.page_cache import page_query
 from dashboard import views
 
 urlpatterns = [
-    path("", views.dashboard, name="home"),
-    path("dashboard/<slug:chart>.csv", views.chart_csv, name="chart_csv"),
-    path("embed/<slug:chart>/", views.chart_embed, name="chart_embed"),
+    path("", page_query(views.dashboard), name="home"),
+    path("dashboard/<slug:chart>.csv", page_query(views.chart_csv), name="chart_csv"),
+    path("embed/<slug:chart>/", page_query(views.chart_embed), name="chart_embed"),
 ]

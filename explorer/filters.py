@@ -17,7 +17,7 @@ from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django_filters.constants import EMPTY_VALUES
 
-from bri_tracker import data_generation
+from bri_tracker import data_generation, page_cache
 from countries.models import Country, PartnerAgreement, PartnerStatus
 from projects.models import Metric, Observation, Project
 from sources.models import Source
@@ -58,6 +58,12 @@ class ListFilterSet(django_filters.FilterSet):
     @property
     def rows(self):
         return self.qs if self.is_valid() else self.queryset.none()
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if not valid:  # rendered with its errors, but not kept (issue 15)
+            page_cache.skip()
+        return valid
 
     @property
     def params(self):

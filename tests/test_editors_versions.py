@@ -117,6 +117,18 @@ def test_stale_inline_figure_edited_in_the_row_is_refused(ada, ben):
     assert (figure.value, figure.note, figure.version) == (1000, "Checked by Ben.", 2)
 
 
+def test_inline_rows_carry_their_version_in_the_page(ada):
+    figure = ObservationFactory()
+    Observation.objects.filter(pk=figure.pk).update(version=3)
+
+    page = ada.get(_project_url(figure.project))
+
+    assert (
+        '<input type="hidden" name="observations-0-loaded_version" value="3"'
+        in page.text
+    )
+
+
 def test_inline_figure_save_raises_its_version_and_records_who(ada):
     figure = ObservationFactory(value=1000)
 

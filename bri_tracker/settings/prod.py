@@ -27,8 +27,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
-# Shared by every gunicorn worker on this host; CACHE_URL=redis://... (with
-# the redis package installed) shares it between hosts.
+# Shared by every gunicorn worker on this host; CACHE_URL=redis://... (Django's
+# RedisCache, redis-py installed) shares it between hosts.
 # The page cache holds a page per URL: room for many (Django's default is 300).
 CACHES = {
     "default": env.cache(
@@ -36,6 +36,10 @@ CACHES = {
         default=f"filecache://{BASE_DIR / '.cache'}?max_entries=50000",
     )
 }
+# Django's file cache lists its directory on every write (issue 15): the same
+# files, with the size checked once per 500 writes (scripts/cache_bench.py).
+if CACHES["default"]["BACKEND"].endswith(".FileBasedCache"):
+    CACHES["default"]["BACKEND"] = "bri_tracker.cache_backends.FileCache"
 # PostgreSQL connections come from a pool per process (psycopg 3's, through
 # Django): a request borrows one instead of connecting. Without the pool
 # (DJANGO_DB_POOL=0, or another database), connections persist instead.

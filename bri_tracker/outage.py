@@ -188,6 +188,8 @@ def unavailable_response() -> HttpResponse:
     response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     patch_cache_control(response, no_store=True)
+    # Logged here once a minute (_log), not by Django once per request.
+    response._has_been_logged = True
     return response
 
 

@@ -33,6 +33,8 @@ PUBLIC = [
     "/countries/",
     "/countries/KEN/",
     "/agreements/",
+    "/sources/",
+    "/projects/china-laos-railway/report/",
     "/embed/freight/",
     "/embed/partner-map/",
 ]

@@ -132,6 +132,17 @@ def test_login_failures_and_the_lockout_are_logged(client, editor, caplog):
 
 
 @pytest.mark.django_db
+def test_superusers_see_the_failed_logins_in_the_admin(client, editor, admin_client):
+    for _ in range(3):
+        _login(client, "wrong")
+
+    response = admin_client.get(reverse("admin:axes_accessattempt_changelist"))
+
+    assert response.status_code == 200
+    assert ADDRESS in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_a_staff_session_lasts_twelve_hours_and_ends_with_the_browser(client, editor):
     response = _login(client, PASSWORD)
 

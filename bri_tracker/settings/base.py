@@ -160,6 +160,9 @@ AXES_HTTP_RESPONSE_CODE = 429
 # Failures and lockouts are logged (axes.handlers.database, WARNING) with the
 # address; the username is masked, as it may be a mistyped password.
 AXES_SENSITIVE_PARAMETERS = ["username"]
+# No start-up banner on every manage.py command; log lines name the
+# username and address only.
+AXES_VERBOSE = False
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

@@ -33,12 +33,15 @@ def chart_csv(request, chart):
     return stream_csv(rows, columns=found["csv_columns"], filename=f"bri-{chart}")
 
 
-# Frameable by any site: no X-Frame-Options, no CSP frame-ancestors.
+# Frameable by any site: no X-Frame-Options, no CSP frame-ancestors, and a
+# Cross-Origin-Resource-Policy that a page requiring it (COEP) accepts.
 @xframe_options_exempt
 @csp_replace({"frame-ancestors": None})
 def chart_embed(request, chart):
     """One chart with no site chrome, for an iframe on another page."""
-    return render(request, "dashboard/embed.html", {"chart": _chart(chart)})
+    response = render(request, "dashboard/embed.html", {"chart": _chart(chart)})
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
 
 
 def _chart(chart):

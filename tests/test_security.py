@@ -242,9 +242,11 @@ def test_embed_stays_frameable_when_served_from_the_page_cache(client, seeded):
         assert "X-Frame-Options" not in response.headers
         policy = _policy(response)
         assert "frame-ancestors" not in policy
+        assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
         assert policy["script-src"] == ["'self'"]
     assert _policy(dashboard)["frame-ancestors"] == ["'none'"]
     assert dashboard.headers["X-Frame-Options"] == "DENY"
+    assert dashboard.headers["Cross-Origin-Resource-Policy"] == "same-origin"
 
 
 def test_the_admin_export_page_has_no_inline_handler_or_style(admin_client):

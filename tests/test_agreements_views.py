@@ -280,8 +280,8 @@ def test_agreement_export_of_everything_and_of_a_bad_filter(client, agreements):
 
     assert len(json.loads(_streamed(client.get(url)))) == 4
     bad = client.get(url, {"year": "abc"})
-    assert bad.status_code == 200
-    assert json.loads(_streamed(bad)) == []
+    assert bad.status_code == 400  # not an empty file (issue 15)
+    assert list(json.loads(bad.content)["errors"]) == ["year"]
 
 
 def test_agreement_export_unknown_format_is_a_404(client):

@@ -412,13 +412,13 @@ def test_country_list_json_export_equals_the_filtered_rows(client, world):
     ]
 
 
-def test_country_list_export_with_a_bad_filter_is_empty(client, world):
+def test_country_list_export_with_a_bad_filter_is_a_400(client, world):
     response = client.get(
         reverse("countries:export", args=["json"]), {"region": "Atlantis"}
     )
 
-    assert response.status_code == 200
-    assert json.loads(_streamed(response)) == []
+    assert response.status_code == 400  # not an empty file (issue 15)
+    assert list(json.loads(response.content)["errors"]) == ["region"]
 
 
 def test_country_list_export_unfiltered_has_every_country(client, world):

@@ -420,12 +420,13 @@ def test_figure_export_json_equals_the_filtered_queryset(client):
     assert all(set(row) == set(FIGURE_COLUMNS) for row in rows)
 
 
-def test_figure_export_invalid_filter_exports_nothing(client):
+def test_figure_export_invalid_filter_is_a_400(client):
     ObservationFactory()
 
     response = client.get(reverse("figures:export", args=["json"]), {"metric": "x"})
 
-    assert _json_rows(response) == []
+    assert response.status_code == 400  # not an empty file (issue 15)
+    assert list(json.loads(response.content)["errors"]) == ["metric"]
 
 
 def test_figure_export_unknown_format_is_a_404(client):

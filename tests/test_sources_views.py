@@ -352,12 +352,13 @@ def test_source_export_json_equals_the_filtered_list(client):
     assert all(row["has_text"] is False for row in rows)
 
 
-def test_source_export_invalid_filter_exports_nothing(client):
+def test_source_export_invalid_filter_is_a_400(client):
     SourceFactory()
 
     response = client.get(reverse("sources:export", args=["json"]), {"year": "abc"})
 
-    assert _json_rows(response) == []
+    assert response.status_code == 400  # not an empty file (issue 15)
+    assert list(json.loads(response.content)["errors"]) == ["year"]
 
 
 def test_source_export_unknown_format_is_a_404(client):

@@ -29,6 +29,8 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
+from bri_tracker.exports import FORMULA_STARTS
+
 # Defaults of the settings of the same name (issue 15). 10 MB holds about
 # 50,000 figures as CSV; a sheet of 50,000 figures is about 30 MB unzipped.
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
@@ -75,6 +77,14 @@ def _too_many_rows():
 # Reading -------------------------------------------------------------------
 
 
+def restore_formula_text(cell):
+    """A cell as it was before an export quoted it: "'=SUM(1)" → "=SUM(1)",
+    so that exporting, editing and importing again changes nothing."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell
+
+
 def _dataset(rows):
     """A tablib Dataset from (line number, cells) pairs, the first being the
     header. Blank rows are dropped; each data row's line in the file is kept
@@ -98,7 +108,7 @@ def _dataset(rows):
                 f"Line {line} has {len(cells)} cells but the header names "
                 f"{len(header)} columns."
             )
-        cells = list(cells[: len(header)])
+        cells = [restore_formula_text(cell) for cell in cells[: len(header)]]
         cells += [""] * (len(header) - len(cells))
         body.append(cells)
         lines.append(line)

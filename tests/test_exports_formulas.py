@@ -182,3 +182,15 @@ def test_admin_csv_export_quotes_text_but_not_numbers(admin_client, hostile):
     names = _admin_export(admin_client, "project", "csv").decode()
     assert "'@SUM(1)" in names
     assert Project.objects.count() == Country.objects.count() == len(HOSTILE)
+
+
+def test_an_exported_formula_text_imports_back_unchanged():
+    from projects.imports import read_csv, restore_formula_text
+
+    assert restore_formula_text('\'=HYPERLINK("http://x","y")') == (
+        '=HYPERLINK("http://x","y")'
+    )
+    assert restore_formula_text("'plain") == "'plain"  # an apostrophe of the text
+    assert restore_formula_text("-18.9") == "-18.9"
+    dataset = read_csv("name,value\n'@SUM(1),-18.9\n")
+    assert dataset.dict == [{"name": "@SUM(1)", "value": "-18.9"}]

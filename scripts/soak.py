@@ -59,6 +59,7 @@ IMPORT_MEMORY_LIMIT_KB = 50 * 1024
 BOMB_UNCOMPRESSED = 600 * 1024 * 1024
 CSV_ROWS = 1_000_000
 STAFF_USER, STAFF_PASSWORD = "soak-editor", secrets.token_urlsafe(16)
+IMPORTER = "soak-importer"  # another account: phase 4 locks the first one out
 LOCKED = re.compile(r"locked|too many|try again later", re.IGNORECASE)
 
 HOSTILE = [
@@ -153,7 +154,8 @@ def start(args, workdir):
             "shell",
             "-c",
             "from django.contrib.auth.models import User; "
-            f"User.objects.create_superuser({STAFF_USER!r}, '', {STAFF_PASSWORD!r})",
+            f"[User.objects.create_superuser(name, '', {STAFF_PASSWORD!r}) "
+            f"for name in ({STAFF_USER!r}, {IMPORTER!r})]",
         )
     with phases("gunicorn start"):
         server = bench.Server(env, pg.free_port(), args.workers, workdir)
@@ -334,12 +336,12 @@ def csrf_session(port, path):
     return jar, token.group(1).decode() if token else ""
 
 
-def login(port, password):
+def login(port, username, password):
     jar, token = csrf_session(port, "/admin/login/")
     body = urlencode(
         {
             "csrfmiddlewaretoken": token,
-            "username": STAFF_USER,
+            "username": username,
             "password": password,
             "next": "/admin/",
         }
@@ -356,11 +358,11 @@ def logins(port):
     first_locked = None
     statuses = collections.Counter()
     for attempt in range(1, WRONG_PASSWORDS + 1):
-        status, body, _ = login(port, "wrong-" + str(attempt))
+        status, body, _ = login(port, STAFF_USER, "wrong-" + str(attempt))
         statuses[status] += 1
         if first_locked is None and LOCKED.search(body.decode(errors="replace")):
             first_locked = attempt
-    status, body, response = login(port, STAFF_PASSWORD)
+    status, body, response = login(port, STAFF_USER, STAFF_PASSWORD)
     right_refused = status != 302 or LOCKED.search(body.decode(errors="replace"))
     return {
         "statuses": dict(statuses),
@@ -419,25 +421,8 @@ def multipart(fields, files):
 
 
 def staff_cookie(port):
-    jar, token = csrf_session(port, "/admin/login/")
-    body = urlencode(
-        {
-            "csrfmiddlewaretoken": token,
-            "username": STAFF_USER,
-            "password": STAFF_PASSWORD,
-            "next": "/admin/",
-        }
-    )
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": jar,
-        "Referer": f"http://{HOST}:{port}/admin/login/",
-        # Another address than the locked-out one of phase 4.
-        "X-Forwarded-For": "198.51.100.7",
-    }
-    _, _, response = get(
-        port, "/admin/login/", method="POST", body=body, headers=headers
-    )
+    """The session cookie of the importing editor (not the locked-out one)."""
+    _, _, response = login(port, IMPORTER, STAFF_PASSWORD)
     if response is None:
         return ""
     cookies = response.headers.get_all("Set-Cookie") or []

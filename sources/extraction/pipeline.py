@@ -321,7 +321,7 @@ def _sentence_figures(text, sentence, paragraph, names, ref):  # noqa: C901
         )
         prefix = qualifiers.own_clause(body[: found.mention.start - offset])
         qualifier = qualifiers.qualifier_before(text, found.mention.number_start)
-        if found.kind.metric == "investment_usd" or found.kind.metric != OTHER:
+        if found.kind.metric != OTHER:
             # A span or day that starts after the release: a forecast.
             begins = phrase.period_start if phrase and phrase.period_start else as_of
             future = begins is not None and ref.day is not None and begins > ref.day
@@ -330,13 +330,6 @@ def _sentence_figures(text, sentence, paragraph, names, ref):  # noqa: C901
             ):
                 qualifier = Qualifier.PROJECTED
                 period, as_of, basis = None, None, AsOfBasis.NONE
-        q_start, q_end = segmentation.quote_span(
-            text,
-            sentence,
-            found.mention.start,
-            found.mention.end,
-            [(o.mention.start, o.mention.end) for o in others],
-        )
         project = (
             attribution.project_in(
                 names, text, q_start, q_end, before=found.mention.start

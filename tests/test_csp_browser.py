@@ -1,6 +1,7 @@
 """The Content-Security-Policy breaks nothing: public pages with their charts
 and map drawn, an /embed/ page, and the admin's pages (index, figure list and
-form, import, export, release review, adding a release, the lockout page)
+form, import, export, release review, adding a release, a history, the
+lockout page)
 raise no ``securitypolicyviolation`` event and log no console error or
 warning, in a real browser on the seed data (settings/base.py, issue 15)."""
 
@@ -111,7 +112,7 @@ def test_admin_pages_break_no_content_policy(
     django_user_model.objects.create_superuser(
         username="editor", email="editor@example.org", password=PASSWORD
     )
-    ProjectFactory(name="Laos railway")
+    project = ProjectFactory(name="Laos railway")
     release_ingest(
         raw="Railway carries more passengers\n\nVIENTIANE, March 3 (Xinhua) -- "
         "The Laos railway has carried more than 2.5 million passengers since "
@@ -127,7 +128,7 @@ def test_admin_pages_break_no_content_policy(
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("#user-tools")).to_contain_text("editor")
 
-    for path in ADMIN:
+    for path in [*ADMIN, f"/admin/projects/project/{project.pk}/history/"]:
         _visit(request, page, live_server.url + path)
 
     # The figure form's widgets: a project picked in its autocomplete and a

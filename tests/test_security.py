@@ -22,6 +22,7 @@ from bri_tracker.plotly_css import (
     plotly_rules,
 )
 from projects.models import Observation
+from tests.factories import ProjectFactory
 
 PASSWORD = "not-a-real-secret"
 LOGIN = reverse("admin:login")
@@ -258,6 +259,22 @@ def test_the_admin_export_page_has_no_inline_handler_or_style(admin_client):
     assert "style=" not in page
     assert "js/admin_export.js" in page
     assert 'id="select-all-toggle"' in page
+
+
+def test_an_admin_history_page_has_no_style_attribute(admin_client):
+    project = ProjectFactory()
+    project.name = "Renamed"
+    project.save()
+
+    response = admin_client.get(
+        reverse("admin:projects_project_history", args=[project.pk])
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Renamed" in page  # the list of changes is shown
+    assert "style=" not in page
+    assert "css/admin_history.css" in page
 
 
 def test_the_plotly_stylesheets_match_the_installed_plotly():

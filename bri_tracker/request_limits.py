@@ -63,6 +63,6 @@ class RequestTooBigMiddleware:
         except RequestDataTooBig:
             # Django does not mark the body as unreadable for this error.
             request._mark_post_parse_error()
-            size = int(request.META.get("CONTENT_LENGTH") or 0)
+            size = int(request.headers.get("content-length") or 0)
             return handler(request, size)
         return None

@@ -13,8 +13,9 @@ PostgreSQL cluster and file cache, the helpers of scripts/bench.py) and runs:
 2. Load: a mixed page set at --load-concurrency for --load-seconds. Target: 0
    errors (a 5xx or a failed connection).
 3. Outage: under a light load, PostgreSQL is stopped for 10 s, started, then
-   restarted. Counts answers by status while it is down and after it is back,
-   for /healthz, a cached page and uncached pages. Targets: /healthz and the
+   restarted. Counts answers by status before, while it is down, after it is
+   back, during the restart and after it, for /healthz, a cached page and
+   uncached pages (searches with a new word each time). Targets: /healthz and the
    cached page answer 200 throughout, the rest 503 (never 500) while it is
    down, no error once it is back.
 4. Login: 50 wrong passwords for one account from one address. Target: locked
@@ -276,9 +277,7 @@ def outage(port, cluster, paths):
     # (which drops parameters a page does not read).
     uncached = ["/projects/", "/figures/"]
     windows = {
-        "before": OutageWindow("before"),
-        "down": OutageWindow("down"),
-        "back": OutageWindow("back"),
+        name: OutageWindow(name) for name in ("before", "down", "back", "restart")
     }
     state = {"window": windows["before"], "stop": False}
 
@@ -315,7 +314,10 @@ def outage(port, cluster, paths):
         )  # fmt: skip
         state["window"] = windows["back"]
         time.sleep(5)
+        # A restart takes the database down again for a moment: its own window.
+        state["window"] = windows["restart"]
         cluster.run("pg_ctl", *pg_ctl, "-l", str(cluster.log), "-o", options, "restart")
+        state["window"] = windows["after"] = OutageWindow("after")
         time.sleep(15)
     finally:
         state["stop"] = True
@@ -511,7 +513,7 @@ def report(fuzzed, loaded, windows, login_result, import_result, args):
         out(f"   {window.name:6}  /healthz: {statuses(window.health)}")
         out(f"   {'':6}  cached page: {statuses(window.cached)}")
         out(f"   {'':6}  uncached pages: {statuses(window.uncached)}")
-    down, back = windows["down"], windows["back"]
+    down, back, after = windows["down"], windows["back"], windows["after"]
     checks.append(
         (
             "outage: /healthz and cached page 200 throughout",
@@ -526,10 +528,13 @@ def report(fuzzed, loaded, windows, login_result, import_result, args):
     )
     checks.append(
         (
-            "outage: no error once back",
-            not back.uncached.errors
-            and not back.health.errors
-            and 503 not in back.uncached.statuses,
+            "outage: no error once back (after the start, after the restart)",
+            all(
+                not w.uncached.errors
+                and not w.health.errors
+                and 503 not in w.uncached.statuses
+                for w in (back, after)
+            ),
         )
     )
     out(

@@ -5,6 +5,8 @@ pages and the admin show."""
 
 from django.db import models
 
+from sources.extraction.figure import AsOfBasis
+
 
 class MetricAggregation(models.TextChoices):
     CUMULATIVE = "cumulative", "Cumulative count (grows over time)"
@@ -84,14 +86,9 @@ class CandidateDecision(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
-class CandidateAsOfBasis(models.TextChoices):
-    """What a proposed figure's as-of date was read from: the values of the
-    extractor's ``sources.extraction.AsOfBasis`` (a test keeps them the
-    same). Pages show the extractor's own label, which may be reworded."""
-
-    STATED = "stated", "A date the text states in full"
-    PUBLISHED_ON = "published_on", "The publication date given"
-    DATELINE = "dateline", "The dateline's date"
-    DATELINE_YEAR = "dateline_year", "The dateline's day, year inferred from the text"
-    DATE_LINE = "date_line", "A date line printed in the text"
-    NONE = "none", "No date"
+# What a proposed figure's as-of date was read from: the extractor's own
+# vocabulary (sources.extraction.AsOfBasis), values and labels, not a copy.
+CandidateAsOfBasis = models.TextChoices(
+    "CandidateAsOfBasis",
+    [(basis.name, (basis.value, basis.label.capitalize())) for basis in AsOfBasis],
+)

@@ -20,10 +20,10 @@ class Migration(migrations.Migration):
                     ("dateline", "The dateline's date"),
                     (
                         "dateline_year",
-                        "The dateline's day, year inferred from the text",
+                        "The dateline's day, in the first year the text allows",
                     ),
                     ("date_line", "A date line printed in the text"),
-                    ("none", "No date"),
+                    ("none", "No date: none stated and no publication date"),
                 ],
                 help_text="What the extractor read the as-of date from.",
                 max_length=20,

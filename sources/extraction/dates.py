@@ -5,8 +5,6 @@ import re
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-import dateparser
-
 from sources.extraction.numbers import MONTHS
 
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
@@ -44,6 +42,8 @@ def weekday_before(name, base, *, last=False):
 
 @lru_cache(maxsize=512)
 def _parse(phrase, base):
+    import dateparser  # on first use: a tenth of a second that start-up need not pay
+
     settings = dict(_PARSER_SETTINGS)
     if base is not None:
         settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)

@@ -23,6 +23,8 @@ LAYERS = [
     "projects",
     "corrections",
     "explorer",
+    "opendata",
+    "api",
     "dashboard",
 ]
 # Modules that may look upward, and why.

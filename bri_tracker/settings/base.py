@@ -30,17 +30,26 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "sources",
     "countries",
     "projects",
     "corrections",
     "explorer",
+    "opendata",
+    "api",
     "dashboard",
     "bri_tracker",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that answers: /api/ and /data/ are open to every origin
+    # for reading (issue 16).
+    "corsheaders.middleware.CorsMiddleware",
     # Headers for every response, static files included (issue 15).
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "bri_tracker.security.SecurityHeadersMiddleware",
@@ -111,7 +120,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Whole public pages for anonymous visitors (bri_tracker/page_cache.py),
 # dropped on every change to the data; 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 * 60)
-PAGE_CACHE_SKIP = ["/admin/", "/static/", "/healthz"]
+# The API counts every request against its rate limit, so it is never
+# answered from the page cache.
+PAGE_CACHE_SKIP = ["/admin/", "/static/", "/healthz", "/api/"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -213,6 +224,46 @@ PERMISSIONS_POLICY = {
 # Pages, data and static files are for this site's pages (and the /embed/
 # pages shown in other sites' frames, which load them from this origin).
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+
+# The open data API (api/, issue 16): read-only, anonymous, JSON; rate-limited
+# per client address (bri_tracker.client_address), 429 with Retry-After.
+API_RATE_LIMIT = env("API_RATE_LIMIT", default="600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # Anonymous reading only: no session is read, no CSRF is involved.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientAddressThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"client": API_RATE_LIMIT},
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BRI Tracker open data API",
+    "DESCRIPTION": (
+        "Belt and Road Initiative projects, partners, agreements, sources and "
+        "the figures published about them, each with the sentence that states "
+        "it. Read-only and anonymous; only published figures appear."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Served by the app itself: no CDN (drf-spectacular-sidecar).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "LICENSE": {
+        "name": "CC BY 4.0",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+    },
+}
+# Cross-origin reading of the API and the data downloads (django-cors-headers).
+CORS_URLS_REGEX = r"^/(api|data)/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["Retry-After", "Link"]
 
 LOGGING = {
     "version": 1,

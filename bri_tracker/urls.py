@@ -22,6 +22,7 @@ urlpatterns = [
     path("agreements/", include((explorer.agreement_patterns, "agreements"))),
     path("sources/", include((explorer.source_patterns, "sources"))),
     path("about/", include((explorer.about_patterns, "about"))),
+    path("api/", include(("api.urls", "api"))),
     path("healthz", views.health, name="health"),
     path("readyz", views.ready, name="ready"),
     path("admin/", admin.site.urls),

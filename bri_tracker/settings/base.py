@@ -120,6 +120,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Whole public pages for anonymous visitors (bri_tracker/page_cache.py),
 # dropped on every change to the data; 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 * 60)
+# After an edit, while one request renders a page anew, others get its
+# previous body (one edit old, marked X-Page-Cache: stale); False: they wait.
+PAGE_CACHE_SERVE_STALE = env.bool("PAGE_CACHE_SERVE_STALE", default=True)
 # The API counts every request against its rate limit, so it is never
 # answered from the page cache.
 PAGE_CACHE_SKIP = ["/admin/", "/static/", "/healthz", "/api/"]
@@ -254,6 +257,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every partial date's precision is one vocabulary.
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "sources.dates.DatePrecision"},
     "LICENSE": {
         "name": "CC BY 4.0",
         "url": "https://creativecommons.org/licenses/by/4.0/",

@@ -1,0 +1,29 @@
+"""The API's URL map, under /api/: the documentation page, the OpenAPI
+schema, and one list and record endpoint per kind of record."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from api import views
+
+router = SimpleRouter()
+router.register("projects", views.ProjectViewSet, basename="project")
+router.register("figures", views.FigureViewSet, basename="figure")
+router.register("countries", views.CountryViewSet, basename="country")
+router.register("agreements", views.AgreementViewSet, basename="agreement")
+router.register("organizations", views.OrganizationViewSet, basename="organization")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("metrics", views.MetricViewSet, basename="metric")
+
+urlpatterns = [
+    path(
+        "",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema", template_name="api/docs.html"
+        ),
+        name="docs",
+    ),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    *router.urls,
+]

@@ -2,6 +2,7 @@
 login's (bri_tracker.client_address), so that clients behind the proxy are
 told apart and none can pick its own address."""
 
+from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from bri_tracker.client_address import client_address
@@ -12,6 +13,11 @@ class ClientAddressThrottle(SimpleRateThrottle):
     Retry-After (Django REST framework's throttling)."""
 
     scope = "client"
+
+    def get_rate(self):
+        # Read at each request: REST_FRAMEWORK's copy is taken when base.py
+        # loads, so it would miss test.py's value and override_settings.
+        return settings.API_RATE_LIMIT
 
     def get_cache_key(self, request, view):
         return self.cache_format % {

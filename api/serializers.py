@@ -7,6 +7,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api import changes
 from countries.models import Country, Organization, PartnerAgreement
 from projects.models import Metric, Observation, Project
 from sources.models import Source
@@ -212,7 +213,9 @@ class AgreementSerializer(serializers.ModelSerializer):
     url = LinkField("api:agreement-detail", "pk")
     country = CountryRefSerializer(read_only=True, allow_null=True)
     organization = OrganizationSerializer(read_only=True, allow_null=True)
-    source = SourceRefSerializer(read_only=True)
+    source = SourceRefSerializer(
+        read_only=True, allow_null=True, help_text="Null when none is recorded."
+    )
 
     class Meta:
         model = PartnerAgreement
@@ -290,7 +293,7 @@ class SourceSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Whether the site stores the source's text, to check quotes.",
     )
-    duplicate_of = serializers.PrimaryKeyRelatedField(read_only=True)
+    duplicate_of = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Source
@@ -309,3 +312,29 @@ class SourceSerializer(serializers.ModelSerializer):
             "duplicate_of",
             "figure_count",
         ]
+
+
+class ChangeSerializer(serializers.Serializer):
+    """One entry of the change feed (documentation only)."""
+
+    at = serializers.DateTimeField(help_text="When the change was saved.")
+    kind = serializers.ChoiceField(choices=[kind.name for kind in changes.KINDS])
+    id = serializers.IntegerField(help_text="The record's database id (stable).")
+    key = serializers.JSONField(
+        help_text="The record's key in this API's URLs: id, slug, ISO3 or key."
+    )
+    action = serializers.ChoiceField(choices=changes.ACTIONS)
+    url = serializers.URLField(
+        allow_null=True, help_text="The record in this API; null once it is gone."
+    )
+    changes = serializers.DictField(
+        child=serializers.DictField(),
+        help_text='{field: {"old": value, "new": value}}; relations by their '
+        "API key, numbers as decimal strings, dates in ISO 8601.",
+    )
+
+
+class ChangePageSerializer(serializers.Serializer):
+    since = serializers.DateTimeField()
+    next = serializers.URLField(allow_null=True)
+    results = ChangeSerializer(many=True)

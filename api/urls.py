@@ -25,5 +25,6 @@ urlpatterns = [
         name="docs",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("changes/", views.ChangeFeedView.as_view(), name="changes"),
     *router.urls,
 ]

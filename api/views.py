@@ -3,9 +3,12 @@ public pages show (published figures only), filtered by the pages' own
 filters (api.filters) and paged by cursor (api.pagination)."""
 
 from django.db.models import BooleanField, ExpressionWrapper, Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from api import filters, serializers
+from api import changes, feed, filters, serializers
 from api.pagination import KeyCursorPagination
 from countries.models import Country, Organization, PartnerAgreement
 from projects.counts import countries_with_project_count
@@ -106,3 +109,35 @@ class MetricViewSet(ReadOnly):
     lookup_field = "key"
     cursor_key = "key"
     queryset = Metric.objects.all()
+
+
+class ChangeFeedView(APIView):
+    """What changed since a moment: created, changed, published,
+    unpublished and removed records, with old and new values, oldest first.
+    Follow ``next`` until it is null, then keep the last entry's ``at`` as
+    the next ``since``. Draft figures never appear."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "since",
+                str,
+                description="A timestamp (ISO 8601, e.g. 2026-11-01T00:00:00Z or "
+                "2026-11-01) or a data release's version (e.g. 2026.12.0): "
+                "changes after it. Required unless a cursor is given.",
+            ),
+            OpenApiParameter("cursor", str, description="From a page's next link."),
+            OpenApiParameter(
+                "limit",
+                int,
+                description=f"History rows per page (default {feed.DEFAULT_LIMIT}, "
+                f"at most {feed.MAX_LIMIT}); draft edits and bookkeeping are "
+                "read but not listed, so a page may list fewer.",
+            ),
+        ],
+        responses={200: serializers.ChangePageSerializer},
+    )
+    def get(self, request):
+        query = feed.ChangeQuery.from_request(request)
+        page = changes.read(since=query.since, after=query.after, limit=query.limit)
+        return Response(feed.page_body(request, query, page))

@@ -2,6 +2,8 @@
 one definition for both, without their "Sort by": the API pages by a
 cursor over a fixed, unique order (api.pagination)."""
 
+from drf_spectacular.drainage import set_override
+
 from explorer import filters as site
 
 SORT = "sort"
@@ -22,3 +24,36 @@ FigureFilter = without_sort(site.FigureFilter)
 CountryFilter = without_sort(site.CountryFilter)
 AgreementFilter = without_sort(site.PartnerAgreementFilter)
 SourceFilter = without_sort(site.SourceFilter)
+
+
+def _documented(filterset: type[site.ListFilterSet]) -> type[site.ListFilterSet]:
+    """``filterset`` with the types its parameters take stated for the
+    OpenAPI schema where drf-spectacular guesses them wrong: years are
+    integers (not any number), metrics are keys (not the ids of the model
+    field of the same name)."""
+    for name, declared in filterset.base_filters.items():
+        described = {"description": str(declared.label)}
+        if isinstance(declared, site.YearFilter):
+            set_override(
+                declared,
+                "field",
+                {
+                    "type": "integer",
+                    "minimum": declared.extra["min_value"],
+                    "maximum": declared.extra["max_value"],
+                    **described,
+                },
+            )
+        elif name == "metric":
+            set_override(declared, "field", {"type": "string", **described})
+    return filterset
+
+
+for _filterset in (
+    ProjectFilter,
+    FigureFilter,
+    CountryFilter,
+    AgreementFilter,
+    SourceFilter,
+):
+    _documented(_filterset)

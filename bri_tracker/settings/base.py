@@ -259,6 +259,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Every partial date's precision is one vocabulary.
     "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "sources.dates.DatePrecision"},
+    # The 400, 404 and 429 answers every operation can give (api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.error_responses",
+    ],
     "LICENSE": {
         "name": "CC BY 4.0",
         "url": "https://creativecommons.org/licenses/by/4.0/",

@@ -26,12 +26,24 @@ def neutralise(value):
     return value
 
 
+# PostgreSQL's COPY ends CSV lines with "\n": the Python path writes the
+# same (bri_tracker/copy_export.py).
+CSV_LINE_END = "\n"
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "jsonl": "application/jsonl; charset=utf-8",
+}
+
+
 class _Echo:
     def write(self, value):
         return value
 
 
-def _plain(value):
+def plain(value):
+    """A value as a download writes it: a decimal without trailing zeros,
+    a date in ISO 8601, anything else as it is."""
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value else None
     if isinstance(value, date | datetime):
@@ -39,35 +51,53 @@ def _plain(value):
     return value
 
 
+def csv_lines(rows, columns):
+    """``rows`` (dicts) as CSV lines, the header first."""
+    writer = csv.writer(_Echo(), lineterminator=CSV_LINE_END)
+    yield writer.writerow(columns)
+    for row in rows:
+        yield writer.writerow(
+            ["" if row[c] is None else plain(neutralise(row[c])) for c in columns]
+        )
+
+
+def json_text(row, columns):
+    """One row as one JSON object."""
+    return json.dumps({c: plain(row[c]) for c in columns}, ensure_ascii=False)
+
+
+def json_lines(rows, columns):
+    """``rows`` as one JSON array of objects."""
+    yield "["
+    for index, row in enumerate(rows):
+        yield ("," if index else "") + json_text(row, columns)
+    yield "]\n"
+
+
+def jsonl_lines(rows, columns):
+    """``rows`` as JSON Lines: one object per line."""
+    for row in rows:
+        yield json_text(row, columns) + "\n"
+
+
+WRITERS = {"csv": csv_lines, "json": json_lines, "jsonl": jsonl_lines}
+
+
+def download(chunks, *, fmt, filename):
+    """A streamed attachment of ``chunks`` (text or bytes) in ``fmt``."""
+    response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
+
+
 def stream_csv(rows, *, columns, filename):
     """Stream ``rows`` (dicts) as CSV with ``columns`` as the header."""
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield writer.writerow(columns)
-        for row in rows:
-            yield writer.writerow(
-                ["" if row[c] is None else _plain(neutralise(row[c])) for c in columns]
-            )
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    return download(csv_lines(rows, columns), fmt="csv", filename=filename)
 
 
 def stream_json(rows, *, columns, filename):
     """Stream ``rows`` (dicts) as one JSON array of objects with ``columns``."""
-
-    def chunks():
-        yield "["
-        for index, row in enumerate(rows):
-            item = {c: _plain(row[c]) for c in columns}
-            yield ("," if index else "") + json.dumps(item, ensure_ascii=False)
-        yield "]\n"
-
-    response = StreamingHttpResponse(chunks(), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
-    return response
+    return download(json_lines(rows, columns), fmt="json", filename=filename)
 
 
 def stream_export(fmt, rows, *, columns, filename):

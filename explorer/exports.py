@@ -5,18 +5,42 @@ model (no ``value``), a lookup across relations (``"project__name"``) or an
 expression, all read with one ``values()`` query streamed in chunks, or
 ``DERIVED``: filled per row in Python (a permalink, say). The header order
 is the order of the definition.
+
+On PostgreSQL the downloads are written by the database (COPY,
+bri_tracker/copy_export.py): there a DERIVED column, and any column that
+Python rewrites per row, is an SQL expression (``*_sql`` below) that gives
+the same cell. The Python path stays for SQLite; tests/test_copy_export.py
+checks that both give the same bytes. Issue 16.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
-from django.db.models import Expression, F, QuerySet
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import (
+    Case,
+    CharField,
+    Expression,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 
-from bri_tracker.exports import CHUNK_SIZE, EXPORT_FORMATS, stream_export
+from bri_tracker.copy_export import SqlColumn, download_chunks
+from bri_tracker.exports import CHUNK_SIZE, EXPORT_FORMATS, download
+from projects.models import Project
 
 DERIVED = object()
+# A page's address with this id in it is split around it: the permalink of
+# every row is then the two halves around its own id, joined in SQL.
+_ID_MARKER = 987654321
 
 
 class Column(NamedTuple):
@@ -39,13 +63,73 @@ def read_rows(queryset: QuerySet, spec: tuple[Column, ...]) -> Iterator[dict]:
     return queryset.values(*plain, **named).iterator(chunk_size=CHUNK_SIZE)
 
 
-def export(request, fmt, queryset, *, spec, filename, derive: Callable | None = None):
-    """Stream ``queryset`` as CSV or JSON with the columns of ``spec``;
-    ``derive(request, row)`` fills its DERIVED columns."""
-    rows = read_rows(queryset, spec)
-    if derive is not None:
-        rows = (derive(request, row) for row in rows)
-    return stream_export(fmt, rows, columns=columns_of(spec), filename=filename)
+def site_url(request) -> str:
+    """The site's scheme and host, as the request names them."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def permalink_sql(base: str, name: str, field: str = "id") -> Expression:
+    """The absolute address of the page ``name`` of each row, in SQL: what
+    ``request.build_absolute_uri(reverse(name, args=[id]))`` gives."""
+    before, after = reverse(name, args=[_ID_MARKER]).split(str(_ID_MARKER))
+    return Concat(
+        Value(base + before),
+        Cast(field, CharField()),
+        Value(after),
+        output_field=TextField(),
+    )
+
+
+def sql_columns(
+    spec: tuple[Column, ...],
+    derived: dict[str, Expression] | None = None,
+    names: list[str] | None = None,
+) -> list[SqlColumn]:
+    """The columns of ``spec`` (only ``names``, if given) for the COPY path;
+    ``derived`` gives the SQL of DERIVED columns and of any rewritten one."""
+    derived = derived or {}
+    columns = []
+    for column in spec:
+        if names is not None and column.name not in names:
+            continue
+        if column.name in derived:
+            value = derived[column.name]
+        elif column.value is DERIVED:
+            raise ValueError(f"{column.name}: a DERIVED column needs its SQL")
+        else:
+            value = column.name if column.value is None else column.value
+        columns.append(SqlColumn(column.name, value))
+    return columns
+
+
+def export(
+    request,
+    fmt,
+    queryset,
+    *,
+    spec,
+    filename,
+    derive: Callable | None = None,
+    sql: Callable[[str], dict[str, Expression]] | None = None,
+    names: list[str] | None = None,
+    python: Callable[[], Iterable[dict]] | None = None,
+):
+    """Stream ``queryset`` as CSV or JSON with the columns of ``spec`` (only
+    ``names``, if given). COPY on PostgreSQL, where ``sql(site_url)`` gives
+    the SQL of the DERIVED columns; elsewhere ``python()`` rows, or
+    ``values()`` rows with ``derive(request, row)`` filling DERIVED ones."""
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("Exports come as .csv or .json.")
+    columns = sql_columns(spec, sql(site_url(request)) if sql else None, names)
+
+    def python_rows():
+        if python is not None:
+            return python()
+        rows = read_rows(queryset, spec)
+        return rows if derive is None else (derive(request, row) for row in rows)
+
+    chunks = download_chunks(fmt, queryset, columns, python=python_rows)
+    return download(chunks, fmt=fmt, filename=filename)
 
 
 def invalid_filters(fmt, filterset):
@@ -117,10 +201,36 @@ def _figure_row(request, row):
     return row
 
 
+def figure_sql(base: str) -> dict[str, Expression]:
+    """``_figure_row`` in SQL: the unit and the permalink."""
+    return {
+        "unit": Case(
+            When(metric__is_currency=True, then=Value("USD")),
+            When(unit="", then=F("metric__unit")),
+            When(unit="US$", then=Value("USD")),
+            default=F("unit"),
+            output_field=CharField(),
+        ),
+        "permalink": permalink_sql(base, "figures:detail"),
+    }
+
+
+def figure_columns(base: str) -> list[SqlColumn]:
+    return sql_columns(FIGURE_EXPORT, figure_sql(base), FIGURE_COLUMNS)
+
+
 def figure_export(request, fmt, figures, *, filename):
     """Stream ``figures`` (an Observation queryset) as CSV or JSON."""
-    rows = (_figure_row(request, row) for row in read_rows(figures, FIGURE_EXPORT))
-    return stream_export(fmt, rows, columns=FIGURE_COLUMNS, filename=filename)
+    return export(
+        request,
+        fmt,
+        figures,
+        spec=FIGURE_EXPORT,
+        filename=filename,
+        derive=_figure_row,
+        sql=figure_sql,
+        names=FIGURE_COLUMNS,
+    )
 
 
 # Projects: one row per project, its countries as ISO3 codes joined by ";".
@@ -139,6 +249,40 @@ PROJECT_EXPORT = (
     Column("figure_count"),
     Column("latest_as_of"),
 )
+
+
+def project_sql(base: str = "") -> dict[str, Expression]:
+    """The countries of each project in SQL: ISO3 codes in the order of the
+    countries' names (the prefetch's order), joined by ";"."""
+    links = Project.countries.through.objects.filter(project=OuterRef("pk"))
+    codes = (
+        links.order_by()
+        .values("project")
+        .annotate(
+            codes=StringAgg(
+                "country__iso3", ";", order_by=("country__name", "country__iso3")
+            )
+        )
+        .values("codes")
+    )
+    return {"countries": Subquery(codes, output_field=TextField())}
+
+
+def project_columns(base: str = "") -> list[SqlColumn]:
+    return sql_columns(PROJECT_EXPORT, project_sql(base))
+
+
+def project_export(request, fmt, projects, *, filename):
+    """Stream ``projects`` as CSV or JSON, one row per project."""
+    return export(
+        request,
+        fmt,
+        projects,
+        spec=PROJECT_EXPORT,
+        filename=filename,
+        sql=project_sql,
+        python=lambda: project_rows(projects.with_countries()),
+    )
 
 
 def project_rows(projects: QuerySet) -> Iterator[dict]:
@@ -204,3 +348,7 @@ SOURCE_EXPORT = (
 def source_row(request, row):
     row["permalink"] = _permalink(request, "sources:detail", row["id"])
     return row
+
+
+def source_sql(base: str) -> dict[str, Expression]:
+    return {"permalink": permalink_sql(base, "sources:detail")}

@@ -5,17 +5,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from bri_tracker.exports import stream_export
 from bri_tracker.pagination import CachedCountPaginator
 from explorer import charts
 from explorer.consensus import compare_sources
-from explorer.exports import (
-    PROJECT_EXPORT,
-    columns_of,
-    figure_export,
-    invalid_filters,
-    project_rows,
-)
+from explorer.exports import figure_export, invalid_filters, project_export
 from explorer.filters import ProjectFilter
 from explorer.history import change_log
 from projects.models import Project
@@ -49,12 +42,7 @@ def project_list_export(request, fmt):
     filterset, projects = _filtered(request)
     if not filterset.is_valid():
         return invalid_filters(fmt, filterset)
-    return stream_export(
-        fmt,
-        project_rows(projects.with_countries()),
-        columns=columns_of(PROJECT_EXPORT),
-        filename="bri-projects",
-    )
+    return project_export(request, fmt, projects, filename="bri-projects")
 
 
 def project_detail(request, slug):

@@ -6,7 +6,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from bri_tracker.pagination import CachedCountPaginator
-from explorer.exports import SOURCE_EXPORT, export, invalid_filters, source_row
+from explorer.exports import (
+    SOURCE_EXPORT,
+    export,
+    invalid_filters,
+    source_row,
+    source_sql,
+)
 from explorer.filters import SourceFilter
 from sources.highlight import highlight_quotes
 from sources.models import Source
@@ -48,6 +54,7 @@ def source_list_export(request, fmt):
         spec=SOURCE_EXPORT,
         filename="bri-sources",
         derive=source_row,
+        sql=source_sql,
     )
 
 

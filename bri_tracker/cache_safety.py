@@ -98,6 +98,15 @@ def safe_add(key: str, value: Any, timeout: float | None) -> bool:
         return False
 
 
+def safe_delete(key: str) -> bool:
+    """True if the key was there and is gone."""
+    try:
+        return bool(cache.delete(key))
+    except Exception as exc:
+        _failed("delete", key, exc)
+        return False
+
+
 def safe_get_or_set(key: str, compute: Callable[[], T], timeout: float | None) -> T:
     """The cached value, or ``compute()``'s, stored if the cache allows."""
     value = safe_get(key, _MISSING)

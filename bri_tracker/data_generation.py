@@ -28,6 +28,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from bri_tracker.cache_safety import safe_add, safe_get, safe_get_or_set, safe_set
 
 GENERATION_KEY = "data:generation"
+# The generation the current one replaced: pages stored under it are at most
+# one edit old (bri_tracker/page_cache.py may serve them while one worker
+# renders the page anew).
+PREVIOUS_KEY = "data:generation:previous"
 # A safety net only: a new generation makes cached values unreachable at once.
 CACHE_SECONDS = 60 * 60
 PENDING_ATTRIBUTE = "_data_generation_bump"
@@ -46,10 +50,22 @@ def current() -> str | None:
     return token
 
 
+def previous() -> str | None:
+    """The generation the current one replaced, None if unknown (no edit
+    since the cache was emptied, or the cache is broken)."""
+    return safe_get(PREVIOUS_KEY)
+
+
 def _new_generation() -> None:
     # Runs after the commit: a failure here must not turn the editor's saved
     # change into an error page. Pages cached under the old token can then be
     # served until they expire (PAGE_CACHE_SECONDS); cache_safety logs it.
+    # Two edits committing at once may both record the same previous
+    # generation: then one of them is not recorded as anyone's previous, and
+    # pages stored under it are not served stale (they are re-rendered).
+    old = safe_get(GENERATION_KEY)
+    if old is not None:
+        safe_set(PREVIOUS_KEY, old, None)
     safe_set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 

@@ -25,10 +25,28 @@ Pages are stored as sent, compressed (the key includes whether the client
 accepts gzip), with their ETag: a repeat visit with ``If-None-Match`` gets a
 304 and no body. Browsers are told to revalidate every time
 (``Cache-Control: no-cache``), so an edit shows on the next visit.
+
+Stampede protection. After an edit every page misses at once. On a miss,
+one request per page (per key) renders it: it takes a short-lived lock
+(``cache.add``, atomic in every backend used here, expiring after
+``LOCK_SECONDS`` so that a crashed worker cannot hold it). The others, while
+it renders, are answered with the page's previous body if it was stored
+under the generation the edit replaced (at most one edit old; marked
+``X-Page-Cache: stale``, with its ``Age``), or, when there is none, wait for
+the new body (polling, at most ``WAIT_SECONDS``) and then render it
+themselves. For this, each page also keeps its latest stored body and its
+generation under a key without the generation (``LatestPage``); a render
+that may not be stored (a 404, an invalid filter) records that too, so the
+previous body is not served in its place. ``PAGE_CACHE_SERVE_STALE = False``
+makes the others wait instead of serving the previous body. Editors never
+reach this code (their requests bypass the cache).
 """
 
 import hashlib
+import time
 from contextvars import ContextVar
+from enum import Enum
+from typing import NamedTuple
 
 from django import forms
 from django.conf import settings
@@ -37,7 +55,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 from bri_tracker import data_generation
-from bri_tracker.cache_safety import safe_get, safe_set
+from bri_tracker.cache_safety import safe_add, safe_delete, safe_get, safe_set
 
 CACHEABLE_STATUS = 200
 # Headers a stored page is served with; the rest are per-response.
@@ -45,6 +63,33 @@ SKIPPED_HEADERS = {"set-cookie", "date"}
 QUERY_ATTRIBUTE = "page_query"
 # Whether the response of the request being handled may be stored.
 _storable = ContextVar("page_cache_storable", default=None)
+
+# Stampede protection (see the module's docstring).
+LOCK_SECONDS = 10  # longer than any render; then a crashed worker's lock expires
+WAIT_SECONDS = 2.0  # how long a request waits for another's render, at most
+POLL_SECONDS = 0.05
+STATE_HEADER = "X-Page-Cache"
+STALE = "stale"
+
+
+class LatestPage(NamedTuple):
+    """A page's latest stored body (None: its latest render, under
+    ``generation``, could not be stored) with its headers and when it was
+    stored (``time.time()``)."""
+
+    generation: str
+    content: bytes | None
+    headers: list
+    stored_at: float
+
+
+class Miss(Enum):
+    """What a request that did not get the rebuild lock does."""
+
+    STALE = "serve the previous generation's body"
+    FRESH = "serve the body another request just stored"
+    WAIT = "wait for another request's render"
+    RENDER = "render it too (the page is not stored in this generation)"
 
 
 class PageQuery:
@@ -117,12 +162,25 @@ def canonical_query(request, declared=None):
     return declared.canonical(request.GET).urlencode()
 
 
-def page_key(request, token, query=None):
+def page_digest(request, query=None):
+    """The page's identity without the generation: URL, canonical query and
+    whether the client accepts gzip."""
     query = canonical_query(request) if query is None else query
     accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
     url = request.build_absolute_uri(request.path)
-    digest = hashlib.sha256(f"{url}?{query}|{int(accepts_gzip)}".encode()).hexdigest()
-    return f"pages:{token}:{digest}"
+    return hashlib.sha256(f"{url}?{query}|{int(accepts_gzip)}".encode()).hexdigest()
+
+
+def page_key(request, token, query=None):
+    return f"pages:{token}:{page_digest(request, query)}"
+
+
+def latest_key(digest):
+    return f"page-latest:{digest}"
+
+
+def lock_key(token, digest):
+    return f"page-lock:{token}:{digest}"
 
 
 def skip():
@@ -159,7 +217,8 @@ def cacheable_response(response):
 
 
 class PageCacheMiddleware:
-    """Answers anonymous GETs from the page cache; stores what it can."""
+    """Answers anonymous GETs from the page cache; stores what it can; one
+    request per page renders it after an edit (see the module docstring)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -174,10 +233,35 @@ class PageCacheMiddleware:
         if token is None:  # the cache is broken: render, store nothing
             return self.get_response(request)
         _use_query(request, query)
-        key = page_key(request, token, query)
+        digest = page_digest(request, query)
+        key = f"pages:{token}:{digest}"
         stored = safe_get(key)
         if stored is not None:
             return self.replay(request, stored)
+        lock = lock_key(token, digest)
+        if safe_add(lock, True, LOCK_SECONDS):
+            try:
+                return self.render(request, token, key, digest)
+            finally:
+                safe_delete(lock)
+        return self.not_first(request, token, key, digest)
+
+    def not_first(self, request, token, key, digest):
+        """Another request is rendering this page: its previous body, or
+        the new one once stored, or (waited long enough) a render."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while True:
+            latest = safe_get(latest_key(digest))
+            decision = miss_decision(latest, token)
+            if decision in (Miss.STALE, Miss.FRESH):
+                return self.replay(
+                    request, (latest.content, latest.headers), latest, decision
+                )
+            if decision is Miss.RENDER or time.monotonic() >= deadline:
+                return self.render(request, token, key, digest)
+            time.sleep(POLL_SECONDS)
+
+    def render(self, request, token, key, digest):
         storable = [True]
         context = _storable.set(storable)
         try:
@@ -191,15 +275,40 @@ class PageCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in SKIPPED_HEADERS
             ]
-            safe_set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            content = response.content
+            safe_set(key, (content, headers), settings.PAGE_CACHE_SECONDS)
+        else:
+            content, headers = None, []
+        # Served stale (or not, if None) to the first visitors after the
+        # next edit, so it lives as long as a generation may.
+        latest = LatestPage(token, content, headers, time.time())
+        safe_set(latest_key(digest), latest, data_generation.CACHE_SECONDS)
         return response
 
-    def replay(self, request, stored):
+    def replay(self, request, stored, latest=None, decision=None):
         content, headers = stored
         response = HttpResponse(content)
         for name, value in headers:
             response[name] = value
+        if decision is Miss.STALE:
+            response[STATE_HEADER] = STALE
+            response["Age"] = str(max(0, int(time.time() - latest.stored_at)))
         conditional = get_conditional_response(
             request, etag=response.get("ETag"), response=response
         )
         return conditional if conditional is not None else response
+
+
+def miss_decision(latest, token):
+    """What to do on a miss while another request renders the page, given
+    the page's ``LatestPage`` (or None) and the current generation."""
+    if latest is not None and latest.generation == token:
+        return Miss.FRESH if latest.content is not None else Miss.RENDER
+    if (
+        latest is not None
+        and latest.content is not None
+        and settings.PAGE_CACHE_SERVE_STALE
+        and latest.generation == data_generation.previous()
+    ):
+        return Miss.STALE
+    return Miss.WAIT

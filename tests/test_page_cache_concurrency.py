@@ -6,16 +6,23 @@ Readers run in threads, each with its own database connection, against the
 real page cache; the editor commits in the main thread. A request that
 started after the editor's commit returned must see the edit; one that
 started before may still see the old page.
+
+Stampede protection (issue 16) adds one exception: while the first request
+after the commit renders the page, the others may get its previous body,
+marked ``X-Page-Cache: stale``; no request that starts after that first
+render has finished gets it.
 """
 
 import threading
 import time
+from typing import NamedTuple
 
 import pytest
 from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 
+from bri_tracker.page_cache import STALE, STATE_HEADER
 from projects.models import Observation
 from tests.factories import ObservationFactory
 
@@ -30,14 +37,21 @@ READERS = 6
 ROUNDS = 15
 
 
+class Response(NamedTuple):
+    started: float
+    finished: float
+    status: int
+    stale: bool
+
+
 class Readers:
     """Threads GETting ``url`` in a loop, each response recorded with the
-    time its request started."""
+    times its request started and ended and whether it was marked stale."""
 
     def __init__(self, url, count=READERS):
         self.url = url
         self.stop = threading.Event()
-        self.responses = []  # (started, status)
+        self.responses = []  # Response
         self.errors = []
         self.lock = threading.Lock()
         self.threads = [threading.Thread(target=self.read) for _ in range(count)]
@@ -47,9 +61,13 @@ class Readers:
         try:
             while not self.stop.is_set():
                 started = time.monotonic()
-                status = browser.get(self.url).status_code
+                response = browser.get(self.url)
+                stale = response.get(STATE_HEADER) == STALE
+                answer = Response(
+                    started, time.monotonic(), response.status_code, stale
+                )
                 with self.lock:
-                    self.responses.append((started, status))
+                    self.responses.append(answer)
         except Exception as error:  # reported by the test, not lost in a thread
             self.errors.append(error)
         finally:
@@ -66,15 +84,24 @@ class Readers:
             thread.join()
 
     def wait_for(self, count):
-        """Until ``count`` more responses have arrived."""
-        with self.lock:
-            target = len(self.responses) + count
-        while len(self.responses) < target and not self.errors:
+        """Until ``count`` more responses not marked stale have arrived."""
+        target = self.fresh() + count
+        while self.fresh() < target and not self.errors:
             time.sleep(0.001)
 
-    def since(self, moment):
+    def fresh(self):
         with self.lock:
-            return [status for started, status in self.responses if started > moment]
+            return sum(not r.stale for r in self.responses)
+
+    def since(self, moment):
+        """Statuses of the requests that started after ``moment``, leaving
+        out those answered stale before the first render after it ended."""
+        with self.lock:
+            after = [r for r in self.responses if r.started > moment]
+        fresh = [r for r in after if not r.stale]
+        rendered = min((r.finished for r in fresh), default=float("inf"))
+        late_stale = [r for r in after if r.stale and r.started > rendered]
+        return [r.status for r in fresh + late_stale]
 
 
 def _save_in_a_transaction(figure, status):

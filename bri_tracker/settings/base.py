@@ -275,6 +275,13 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["Retry-After", "Link"]
 
+# Versioned open-data releases (opendata, ``manage.py publish_release``), and
+# the site's address, for the permalinks written into them (issue 16).
+DATA_RELEASES_ROOT = Path(
+    env("DATA_RELEASES_ROOT", default=str(BASE_DIR / "data-releases"))
+)
+SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

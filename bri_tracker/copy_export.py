@@ -148,6 +148,21 @@ def _typed(queryset: QuerySet, columns: Sequence[SqlColumn]):
     return annotated, list(aliases), kinds
 
 
+# The Table Schema type (Frictionless) of each kind of column.
+SCHEMA_TYPES = {
+    "text": "string",
+    "integer": "integer",
+    "DecimalField": "number",
+    "BooleanField": "boolean",
+    "DateField": "date",
+}
+
+
+def schema_types(queryset: QuerySet, columns: Sequence[SqlColumn]) -> list[str]:
+    """The Table Schema type of each column: "string", "number"..."""
+    return [SCHEMA_TYPES[kind] for kind in _typed(queryset, columns)[2]]
+
+
 def _csv_cell(ref: F, kind: str) -> Expression:
     if kind == "text":
         return _Neutralised(ref)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("sources/", include((explorer.source_patterns, "sources"))),
     path("about/", include((explorer.about_patterns, "about"))),
     path("api/", include(("api.urls", "api"))),
+    path("data/", include("opendata.urls")),
     path("healthz", views.health, name="health"),
     path("readyz", views.ready, name="ready"),
     path("admin/", admin.site.urls),

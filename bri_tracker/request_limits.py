@@ -2,9 +2,13 @@
 form gets when its POST is over Django's size limit. Issue 15."""
 
 from django.core.exceptions import BadRequest, RequestDataTooBig
+from django.http import JsonResponse
 
 # PostgreSQL text cannot hold NUL: a lookup with one is a DataError (a 500).
 NUL = "\x00"
+NUL_MESSAGE = "The address contains a NUL character."
+# Where every answer is JSON (the API, issue 16), so is this refusal.
+JSON_PATHS = ("/api/",)
 
 
 class RejectNulMiddleware:
@@ -16,7 +20,9 @@ class RejectNulMiddleware:
 
     def __call__(self, request):
         if _has_nul(request):
-            raise BadRequest("The address contains a NUL character.")
+            if request.path.startswith(JSON_PATHS):
+                return JsonResponse({"detail": NUL_MESSAGE}, status=400)
+            raise BadRequest(NUL_MESSAGE)
         return self.get_response(request)
 
 

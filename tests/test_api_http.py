@@ -166,3 +166,18 @@ def test_site_list_is_answered_from_the_page_cache(client, rows, fresh_cache):
     assert second.context is None  # replayed, not rendered
     assert second.content == first.content
     assert f"/figures/{added.pk}/".encode() not in second.content
+
+
+@pytest.mark.parametrize("query", ["q=%00", "metric=a%00b", "%00=1"])
+def test_api_nul_in_the_address_is_a_json_400(client, rows, query):
+    response = client.get(f"/api/figures/?{query}")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The address contains a NUL character."}
+
+
+def test_site_nul_in_the_address_is_still_the_html_400(client):
+    response = client.get("/figures/?q=%00")
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")

@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import ValidationError
 
 from api import changes
+from opendata.models import Release
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -53,12 +54,10 @@ class ChangeQuery:
 
 def _since(text: str) -> datetime:
     if RELEASE_VERSION.match(text):
-        from opendata.models import Release
-
         release = Release.objects.filter(version=text).first()
         if release is None:
             raise ValidationError({"since": f"No data release {text} was published."})
-        return release.data_as_of
+        return release.created_at
     try:
         moment = parse_datetime(text)
         day = None if moment else parse_date(text)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from opendata.models import Release
 from projects.models import Observation
 from tests.factories import (
     CountryFactory,
@@ -217,3 +218,21 @@ def test_the_query_count_does_not_grow_with_the_changes(
         ObservationFactory(value=n)
     with django_assert_max_num_queries(len(few.captured_queries)):
         _feed(client, since=start)
+
+
+def test_since_a_release_lists_what_changed_after_it(client):
+    before = ObservationFactory(value=1)
+    release = Release.objects.create(
+        version="2026.12.0",
+        created_at=timezone.now(),
+        total_bytes=0,
+        path="2026.12.0",
+        datapackage_sha256="0" * 64,
+    )
+    after = ObservationFactory(value=2)
+
+    entries = _feed(client, since="2026.12.0")["results"]
+
+    figures = [e["id"] for e in entries if e["kind"] == "figure"]
+    assert figures == [after.pk]
+    assert before.pk not in figures

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
@@ -64,6 +64,20 @@ class ListFilterSet(django_filters.FilterSet):
         if not valid:  # rendered with its errors, but not kept (issue 15)
             page_cache.skip()
         return valid
+
+    @property
+    def narrows(self):
+        """Whether the list shows fewer rows than its whole queryset: an
+        invalid parameter, or filters that change the query's conditions
+        (the sort, and a filter left at a value that filters nothing, do
+        not)."""
+        if not self.is_valid():
+            return True
+        try:
+            filtered = str(self.qs.order_by().query)
+        except EmptyResultSet:  # a condition that no row can meet
+            return True
+        return filtered != str(self.queryset.order_by().query)
 
     @property
     def params(self):

@@ -18,6 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from bri_tracker import data_generation
 from countries.models import Country, PartnerAgreement
 from projects.models import Milestone, Observation, Project
 from sources.models import Source
@@ -74,6 +75,12 @@ def sources_refresh_figure_count(sources: QuerySet[Source]) -> int:
         .annotate(n=Count("pk"))
     )
     return sources.update(figure_count=Coalesce(Subquery(counts.values("n")), 0))
+
+
+def cached_site_counts() -> SiteCounts:
+    """``site_counts()``, cached until the data changes: the footer's, also
+    the unfiltered figure list's total."""
+    return data_generation.cached("site-counts", site_counts)
 
 
 def site_counts() -> SiteCounts:

@@ -8,6 +8,7 @@ from bri_tracker.pagination import CachedCountPaginator
 from explorer.citations import citation, full_value
 from explorer.exports import figure_export, invalid_filters
 from explorer.filters import FIGURE_DEFAULT_ORDER, FigureFilter
+from projects.counts import cached_site_counts
 from projects.models import Observation
 
 PAGE_SIZE = 50
@@ -21,9 +22,12 @@ def _filtered(request):
 
 def figure_list(request):
     filterset, figures = _filtered(request)
-    page = CachedCountPaginator(figures.with_related(), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # Unfiltered, the list is every published figure: the footer's count.
+    total = None if filterset.narrows else cached_site_counts().figures
+    paginator = CachedCountPaginator(
+        figures.with_related(), PAGE_SIZE, known_count=total
     )
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "explorer/figure_list.html",

@@ -30,9 +30,10 @@ def _documented(filterset: type[site.ListFilterSet]) -> type[site.ListFilterSet]
     """``filterset`` with the types its parameters take stated for the
     OpenAPI schema where drf-spectacular guesses them wrong: years are
     integers (not any number), metrics are keys (not the ids of the model
-    field of the same name)."""
+    field of the same name), choices read from the database are strings
+    (drf-spectacular warns that it cannot tell)."""
     for name, declared in filterset.base_filters.items():
-        described = {"description": str(declared.label)}
+        described = {"description": str(declared.label)} if declared.label else {}
         if isinstance(declared, site.YearFilter):
             set_override(
                 declared,
@@ -44,7 +45,9 @@ def _documented(filterset: type[site.ListFilterSet]) -> type[site.ListFilterSet]
                     **described,
                 },
             )
-        elif name == "metric":
+        elif name == "metric" or callable(declared.extra.get("choices")):
+            # Choices read from the database (metrics, countries, regions,
+            # publishers): strings, which the schema cannot list.
             set_override(declared, "field", {"type": "string", **described})
     return filterset
 

@@ -514,11 +514,11 @@ def test_suggestions_are_capped(client, seeded):
 @pytest.mark.parametrize(
     ("path", "params", "more"),
     [
-        # The search looks up the countries the text names.
-        (PROJECTS, {"country": "KEN", "q": "railway"}, 1),
-        # Each text filter reads the ids of the projects or sources it names;
-        # a filtered figure list counts its rows (unfiltered, its total is
-        # the footer's count of published figures: issue 16).
+        # The search looks up the countries the text names. A filtered list
+        # counts its rows (unfiltered, its total is the footer's count of
+        # projects or published figures: issue 16).
+        (PROJECTS, {"country": "KEN", "q": "railway"}, 1 + 1),
+        # Each text filter reads the ids of the projects or sources it names.
         (FIGURES, {"project": LAOS, "source": "Xinhua", "country": "LAO"}, 2 + 1),
         (FIGURES, {"metric": ["passengers", "freight_trips"], "qualifier": "exact"}, 1),
     ],

@@ -1,6 +1,7 @@
 from django.db.models import Count, F, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 
+from bri_tracker import data_generation
 from bri_tracker.pagination import CachedCountPaginator
 from countries.models import Country
 from explorer import partner_charts as charts
@@ -20,7 +21,6 @@ SHOWN_AGREEMENTS = 50
 
 def country_list(request):
     filterset, countries = _filtered(request)
-    map_rows = list(Country.objects.map_rows())
     page_obj = CachedCountPaginator(countries.with_agreements(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -31,10 +31,19 @@ def country_list(request):
             "filter": filterset,
             "page_obj": page_obj,
             "countries": page_obj.object_list,
-            "map": charts.partner_status_map(map_rows),
-            "map_caption": charts.map_counts(map_rows).caption(),
+            # The same for every filter and page: once per data generation.
+            **data_generation.cached("countries-map", _partner_map),
         },
     )
+
+
+def _partner_map():
+    """The partner map and its caption, as the template's context."""
+    map_rows = list(Country.objects.map_rows())
+    return {
+        "map": charts.partner_status_map(map_rows),
+        "map_caption": charts.map_counts(map_rows).caption(),
+    }
 
 
 def country_list_export(request, fmt):

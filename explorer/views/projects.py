@@ -11,6 +11,7 @@ from explorer.consensus import compare_sources
 from explorer.exports import figure_export, invalid_filters, project_export
 from explorer.filters import ProjectFilter
 from explorer.history import change_log
+from projects.counts import cached_site_counts
 from projects.models import Project
 
 PAGE_SIZE = 25
@@ -28,9 +29,12 @@ def _filtered(request):
 
 def project_list(request):
     filterset, projects = _filtered(request)
-    page = CachedCountPaginator(projects.with_countries(), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    # Unfiltered, the list is every project: the footer's count.
+    total = None if filterset.narrows else cached_site_counts().projects
+    paginator = CachedCountPaginator(
+        projects.with_countries(), PAGE_SIZE, known_count=total
     )
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "explorer/project_list.html",

@@ -14,6 +14,7 @@ from explorer.exports import (
     source_sql,
 )
 from explorer.filters import SourceFilter
+from projects.counts import cached_site_counts
 from sources.highlight import highlight_quotes
 from sources.models import Source
 
@@ -35,7 +36,10 @@ def _filtered(request):
 
 def source_list(request):
     filterset, sources = _filtered(request)
-    page = CachedCountPaginator(sources, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Unfiltered, the list is every source: the footer's count.
+    total = None if filterset.narrows else cached_site_counts().sources
+    paginator = CachedCountPaginator(sources, PAGE_SIZE, known_count=total)
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "explorer/source_list.html",

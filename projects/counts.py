@@ -83,6 +83,35 @@ def cached_site_counts() -> SiteCounts:
     return data_generation.cached("site-counts", site_counts)
 
 
+class CountryTotals(NamedTuple):
+    """A country's projects and their published figures (stored counts)."""
+
+    projects: int
+    figures: int
+
+
+def country_totals() -> dict[int, CountryTotals]:
+    """{country id: CountryTotals} of every country with projects, in one
+    grouped query over the project-country links (about 100 ms at 100k
+    projects): call it through ``cached_country_totals``."""
+    rows = (
+        Project.countries.through.objects.order_by()
+        .values("country")
+        .annotate(projects=Count("project"), figures=Sum("project__figure_count"))
+    )
+    return {
+        row["country"]: CountryTotals(row["projects"], row["figures"] or 0)
+        for row in rows
+    }
+
+
+def cached_country_totals() -> dict[int, CountryTotals]:
+    """``country_totals()``, cached until the data changes: every country
+    page shares one computation instead of summing its projects' rows (60 ms
+    for the largest country at 100k projects, issue 16)."""
+    return data_generation.cached("country-totals", country_totals)
+
+
 def site_counts() -> SiteCounts:
     """Published figures come from the projects' stored counts plus the
     initiative-wide figures (a small set), not from a count of every row."""

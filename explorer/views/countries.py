@@ -1,4 +1,4 @@
-from django.db.models import Count, F, Sum
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 
 from bri_tracker import data_generation
@@ -8,7 +8,11 @@ from explorer import partner_charts as charts
 from explorer.consensus import compare_sources
 from explorer.exports import COUNTRY_EXPORT, export, figure_export, invalid_filters
 from explorer.filters import CountryFilter
-from projects.counts import countries_with_project_count
+from projects.counts import (
+    CountryTotals,
+    cached_country_totals,
+    countries_with_project_count,
+)
 from projects.models import Observation
 
 PAGE_SIZE = 50
@@ -70,7 +74,7 @@ def country_detail(request, iso3):
     milestones = country.milestones.select_related("project", "source")
     projects = country.projects.order_by("name", "pk")
     # Published figures, from the projects' stored counts.
-    totals = projects.aggregate(projects=Count("pk"), figures=Sum("figure_count"))
+    totals = cached_country_totals().get(country.pk, CountryTotals(0, 0))
     return render(
         request,
         "explorer/country_detail.html",

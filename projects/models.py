@@ -294,6 +294,13 @@ class Project(AuditedModel):
                 F("opened_on").asc(nulls_last=True), "id", name="project_opened_asc"
             ),
             models.Index(fields=["name", "id"], name="project_name_id"),
+            # The list's sector and status filters, with the region and id
+            # they are combined with: a filtered count is an index-only scan
+            # (46-160 ms to 19 ms at 100k projects, issue 16).
+            models.Index(
+                fields=["sector", "status", "region", "id"],
+                name="project_sector_status",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -265,7 +265,17 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Belt and Road Initiative projects, partners, agreements, sources and "
         "the figures published about them, each with the sentence that states "
-        "it. Read-only and anonymous; only published figures appear."
+        "it. Read-only and anonymous; only published figures appear.\n\n"
+        "- **Filters** are those of the site's lists: a list page's query "
+        "works here too.\n"
+        "- **Pages** follow a cursor: read `next` until it is null "
+        "(`limit` up to 500).\n"
+        "- **Rate limit** per client address; past it, 429 with "
+        "`Retry-After` (seconds).\n"
+        "- **Staying in sync**: `/api/changes/?since=` lists what changed "
+        "since a moment or a data release.\n"
+        "- **Everything at once**: the bulk downloads and citable releases "
+        "at `/data/`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

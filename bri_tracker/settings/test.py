@@ -10,4 +10,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
-API_RATE_LIMIT = "100000/minute"  # tests/test_api_throttling.py lowers it
+API_RATE_LIMIT = "100000/minute"  # tests/test_api_http.py lowers it

@@ -14,6 +14,7 @@ from projects.counts import (
     countries_with_project_count,
 )
 from projects.models import Observation
+from sources.dates import format_partial_date
 
 PAGE_SIZE = 50
 # A country page shows its newest figures and first projects; the figure
@@ -25,9 +26,16 @@ SHOWN_AGREEMENTS = 50
 
 def country_list(request):
     filterset, countries = _filtered(request)
-    page_obj = CachedCountPaginator(countries.with_agreements(), PAGE_SIZE).get_page(
+    # The first signing is annotated (with_partner_status): no agreement
+    # rows are loaded (they were, all of them, for one date per country).
+    page_obj = CachedCountPaginator(countries, PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    for country in page_obj.object_list:
+        if country.first_signed_on:
+            country.first_signed_display = format_partial_date(
+                country.first_signed_on, country.first_signed_precision
+            )
     return render(
         request,
         "explorer/country_list.html",

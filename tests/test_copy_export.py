@@ -205,3 +205,17 @@ def test_copy_stopped_early_leaves_the_connection_usable(tricky):
     chunks.close()
 
     assert Observation.objects.count() >= len(tricky)
+
+
+def test_dates_stay_iso_under_another_datestyle(tricky):
+    figures = Observation.objects.published().order_by("pk")
+    columns = exports.figure_columns("http://testserver")
+    with connection.cursor() as cursor:
+        cursor.execute("SET datestyle = 'SQL, DMY'")
+        try:
+            body = _text(copy_chunks("csv", figures, columns))
+        finally:
+            cursor.execute("SET datestyle = 'ISO, MDY'")
+
+    assert ",2023-12-31," in body
+    assert "31/12/2023" not in body

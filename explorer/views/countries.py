@@ -18,9 +18,11 @@ from sources.dates import format_partial_date
 
 PAGE_SIZE = 50
 # A country page shows its newest figures and first projects; the figure
-# and project lists, filtered by the country, have them all.
-SHOWN_FIGURES = 100
-SHOWN_PROJECTS = 100
+# and project lists, filtered by the country, have them all. 50 each (100
+# before issue 16): the rows were most of a cold render of the largest
+# countries.
+SHOWN_FIGURES = 50
+SHOWN_PROJECTS = 50
 SHOWN_AGREEMENTS = 50
 
 

@@ -128,9 +128,11 @@ class _JsonObject(Func):
         for index, (name, value) in enumerate(zip(self.names, values, strict=True)):
             sql, value_params = compiler.compile(value)
             key = json.dumps(name, ensure_ascii=False)
-            parts.append(f"%s || COALESCE(to_json({sql})::text, 'null')")
+            parts += ["%s::text", f"COALESCE(to_json({sql})::text, 'null')"]
             params += [("{" if index == 0 else ", ") + key + ": ", *value_params]
-        return "(" + " || ".join(parts) + " || '}')", params
+        # One concat() call: a chain of || would copy the growing text once
+        # per piece.
+        return "concat(" + ", ".join(parts) + ", '}')", params
 
 
 def _kind(field) -> str:

@@ -291,3 +291,14 @@ def test_admin_lists_releases_read_only(root, data, admin_client):
     delete = f"/admin/opendata/release/{release.pk}/delete/"
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     assert Release.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publish_outside_a_transaction_reads_one_snapshot(root):
+    ObservationFactory(value=5)
+
+    published = releases.release_publish(now=DECEMBER)
+
+    assert published.counts["figures.csv"] == 1
+    assert Release.objects.get().version == "2026.12.0"
+    assert len(_csv(root / "2026.12.0" / "figures.csv")) == 1

@@ -1,7 +1,7 @@
 """Time the bulk downloads: rows/s and the serving process's memory growth.
 
     .venv/bin/python scripts/bulk_bench.py [--projects 100000] [--observations 2000000]
-        [--python-path]
+        [--python-path] [--releases]
 
 Starts a throwaway PostgreSQL cluster (tests/postgres_cluster.py), migrates
 and seeds it and loads ``generate_synthetic`` data (as ``make bench`` does),
@@ -11,7 +11,8 @@ it reads the whole body chunk by chunk, and reports rows (counted by the
 database), bytes, seconds, rows/s and the growth of the process's peak memory
 (ru_maxrss) over a warmed-up start. ``--python-path`` also times the Python
 path (values() rows written by Python, what ran before COPY) on the list
-exports, for comparison. Issue 16.
+exports, for comparison; ``--releases`` times ``publish_release`` twice (the
+second one compares every figure with the first's). Issue 16.
 """
 
 import argparse
@@ -58,6 +59,11 @@ def main(argv=None):
     parser.add_argument("--projects", type=int, default=100_000)
     parser.add_argument("--observations", type=int, default=2_000_000)
     parser.add_argument("--python-path", action="store_true")
+    parser.add_argument(
+        "--releases",
+        action="store_true",
+        help="also time publish_release twice (the second compares with the first)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -97,11 +103,8 @@ def manage(env, *command):
 def run(args, env):
     manage(env, "migrate", "--no-input")
     manage(env, "seed")
-    # Autovacuum may analyse the tables while they are still nearly empty;
-    # generate_synthetic's closing UPDATE of every project's figure count
-    # then scans all figures per project (seen: over 6 minutes at 400k).
     seconds = manage(
-        {**env, "PGOPTIONS": "-c enable_seqscan=off"},
+        env,
         "generate_synthetic",
         *("--projects", str(args.projects)),
         *("--observations", str(args.observations)),
@@ -138,6 +141,24 @@ def run(args, env):
             f"{r['seconds']:>7.2f} {r['rows'] / r['seconds']:>9,.0f} "
             f"{r['growth_mb']:>6.1f}"
         )
+    if args.releases:
+        time_releases(env)
+
+
+def time_releases(env):
+    """Seconds and bytes of two releases, in a temporary DATA_RELEASES_ROOT."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as root:
+        release_env = {**env, "DATA_RELEASES_ROOT": root}
+        for attempt in ("first", "second"):
+            seconds = manage(release_env, "publish_release")
+            size = sum(
+                path.stat().st_size for path in Path(root).rglob("*") if path.is_file()
+            )
+            out(f"publish_release ({attempt}): {seconds:.1f} s, {size / 1e6:,.0f} MB")
+        for path in Path(root).iterdir():
+            path.chmod(0o755)
 
 
 def child(job):

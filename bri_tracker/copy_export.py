@@ -37,7 +37,7 @@ from bri_tracker.exports import CHUNK_SIZE, CSV_LINE_END, FORMULA_STARTS, WRITER
 # character COPY escapes (JSON escapes control characters itself).
 _COPY_BACKSLASH = b"\\\\"
 _BACKSLASH = b"\\"
-# Rows of a JSON download are joined into writes of about this many bytes.
+# COPY sends a message per row: they are joined into writes of about this size.
 WRITE_BYTES = 64 * 1024
 
 _TEXT_TYPES = {"CharField", "TextField", "SlugField", "URLField", "EmailField"}

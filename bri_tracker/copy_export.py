@@ -266,9 +266,7 @@ def copy_csv(queryset: QuerySet, columns: Sequence[SqlColumn]) -> Iterator[bytes
     yield from _batched(_copy(csv_queryset(queryset, columns), "FORMAT csv"))
 
 
-def _json_batches(
-    queryset: QuerySet, columns: Sequence[SqlColumn]
-) -> Iterator[bytes]:
+def _json_batches(queryset: QuerySet, columns: Sequence[SqlColumn]) -> Iterator[bytes]:
     """Batches of whole rows, each row's JSON text ending in a newline,
     COPY's escape undone: whole batches at a time, not row by row. A
     backslash pair never straddles two batches (batches end at a row's

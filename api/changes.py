@@ -33,7 +33,8 @@ from sources.models import Source
 CREATED, CHANGED, REMOVED = "created", "changed", "removed"
 PUBLISHED, UNPUBLISHED = "published", "unpublished"
 ACTIONS = (CREATED, CHANGED, PUBLISHED, UNPUBLISHED, REMOVED)
-HISTORY_ACTIONS = {"+": CREATED, "~": CHANGED, "-": REMOVED}
+CREATION = "+"
+HISTORY_ACTIONS = {CREATION: CREATED, "~": CHANGED, "-": REMOVED}
 # Bookkeeping, and what the API does not publish (a source's full text; a
 # figure's editorial status, told by the action instead).
 HIDDEN_FIELDS = frozenset(
@@ -120,18 +121,23 @@ class Page:
 def read(*, since: datetime, after: Position | None, limit: int) -> Page:
     """The changes after ``after`` (a cursor), else after ``since``, at most
     ``limit`` history rows' worth (fewer entries when some rows are drafts
-    or changed nothing public), and where the next page starts."""
-    rows = []
+    or changed nothing public), and where the next page starts. The page's
+    positions are read first (two columns of at most ``limit + 1`` rows per
+    kind, on the time index), then only the rows on the page."""
+    positions = []
     for index, kind in enumerate(KINDS):
-        history = kind.model.history.model.objects.filter(_after(index, since, after))
-        ordered = history.order_by("history_date", "history_id")[: limit + 1]
-        rows += [
-            (Position(row.history_date, index, row.history_id), row) for row in ordered
-        ]
-    rows.sort(key=lambda pair: pair[0])
-    page, more = rows[:limit], len(rows) > limit
-    changes = _changes(page)
-    return Page(changes=changes, next=page[-1][0] if more else None)
+        history = _history(kind).filter(_after(index, since, after))
+        ordered = history.order_by("history_date", "history_id").values_list(
+            "history_date", "history_id"
+        )
+        positions += [Position(at, index, row) for at, row in ordered[: limit + 1]]
+    positions.sort()
+    page, more = positions[:limit], len(positions) > limit
+    return Page(changes=_changes(page), next=page[-1] if more else None)
+
+
+def _history(kind: Kind):
+    return kind.model.history.model.objects
 
 
 def _after(index: int, since: datetime, after: Position | None) -> Q:
@@ -145,17 +151,20 @@ def _after(index: int, since: datetime, after: Position | None) -> Q:
     return later
 
 
-def _changes(page) -> list[Change]:
-    by_kind = defaultdict(list)
-    for position, row in page:
-        by_kind[position.kind].append(row)
-    before = {
-        index: _previous_rows(KINDS[index], rows) for index, rows in by_kind.items()
-    }
-    names = _related_names([row for _, row in page])
+def _changes(page: list[Position]) -> list[Change]:
+    wanted = defaultdict(list)
+    for position in page:
+        wanted[position.kind].append(position.row)
+    rows, before = {}, {}
+    for index, ids in wanted.items():
+        kind_rows = list(_history(KINDS[index]).filter(history_id__in=ids))
+        rows.update({(index, row.history_id): row for row in kind_rows})
+        before[index] = _previous_rows(KINDS[index], kind_rows)
+    names = _related_names(rows.values())
     changes = []
-    for position, row in page:
+    for position in page:
         kind = KINDS[position.kind]
+        row = rows[(position.kind, position.row)]
         previous = before[position.kind].get(row.history_id)
         change = (
             _figure_change(row, previous, names)
@@ -168,13 +177,17 @@ def _changes(page) -> list[Change]:
 
 
 def _previous_rows(kind: Kind, rows) -> dict[int, Any]:
-    """{history_id: the row before it of the same record} for ``rows``: the
-    rows of those records up to the newest of ``rows``, in one query."""
-    history = kind.model.history.model.objects
-    newest = max(row.history_date for row in rows)
-    ids = {row.id for row in rows}
-    every = history.filter(id__in=ids, history_date__lte=newest).order_by(
-        "id", "history_date", "history_id"
+    """{history_id: the row before it of the same record} for ``rows`` that
+    are not a record's first: the rows of those records up to the newest of
+    ``rows``, in one query (none when every row is a creation)."""
+    later = [row for row in rows if row.history_type != CREATION]
+    if not later:
+        return {}
+    newest = max(row.history_date for row in later)
+    every = (
+        _history(kind)
+        .filter(id__in={row.id for row in later}, history_date__lte=newest)
+        .order_by("id", "history_date", "history_id")
     )
     previous, last = {}, {}
     for row in every:

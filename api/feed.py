@@ -15,7 +15,7 @@ from rest_framework.exceptions import ValidationError
 from api import changes
 from opendata.models import Release
 
-DEFAULT_LIMIT = 100
+DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
 RELEASE_VERSION = re.compile(r"^\d{4}\.\d{1,2}\.\d+$")
 # Entries without a record to link to.

@@ -1519,7 +1519,7 @@ def format_cold(result):
     missed = []
     for key, page in result["pages"].items():
         entry = page.get("cold")
-        if not entry or not entry["server"]:
+        if not entry or "targets" not in entry:  # a streamed export
             continue
         server, targets = entry["server"], entry["targets"]
         lines.append(

@@ -198,10 +198,18 @@ def _reset_sequences():
 
 
 def _refresh_counts():
+    # Statistics first: planned on the empty tables' statistics, the
+    # correlated counts below read every figure once per project (minutes at
+    # 20k projects instead of seconds).
+    _analyze()
     Project.objects.filter(slug__startswith=SLUG_PREFIX).refresh_figure_summary()
     sources_refresh_figure_count(
         Source.objects.filter(external_id__startswith=EXTERNAL_ID_PREFIX)
     )
+    _analyze()
+
+
+def _analyze():
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -222,7 +222,7 @@ def test_the_query_count_does_not_grow_with_the_changes(
 
 def test_since_a_release_lists_what_changed_after_it(client):
     before = ObservationFactory(value=1)
-    release = Release.objects.create(
+    Release.objects.create(
         version="2026.12.0",
         created_at=timezone.now(),
         total_bytes=0,

@@ -231,14 +231,29 @@ def bound_sql(queryset: QuerySet) -> str:
         return cursor.mogrify(sql, params)
 
 
-def _copy(queryset: QuerySet, options: str) -> Iterator[bytes]:
-    """The bytes of ``COPY (queryset) TO STDOUT WITH (options)``, as sent."""
+def _copy(
+    queryset: QuerySet, options: str, *, streamed_order: bool = False
+) -> Iterator[bytes]:
+    """The bytes of ``COPY (queryset) TO STDOUT WITH (options)``, as sent.
+
+    ``streamed_order``: read the rows in their order from an index rather
+    than sort them all first. A JSON row is one text column, which the
+    planner takes for narrow: it would hash-join and sort every row before
+    sending the first (13 s to the first byte at 2M figures, the sort
+    spilled to disk), where the CSV query, as wide as it is, walks the
+    primary key in order and streams at once."""
     sql = bound_sql(queryset)
     connection = connections[queryset.db]
     with connection.connection.cursor() as cursor:
-        with cursor.copy(f"COPY ({sql}) TO STDOUT WITH ({options})") as copy:
-            for data in copy:
-                yield bytes(data)
+        if streamed_order:
+            cursor.execute("SET enable_sort = off")
+        try:
+            with cursor.copy(f"COPY ({sql}) TO STDOUT WITH ({options})") as copy:
+                for data in copy:
+                    yield bytes(data)
+        finally:
+            if streamed_order:
+                cursor.execute("RESET enable_sort")
 
 
 def header_line(names: Sequence[str]) -> bytes:
@@ -271,7 +286,7 @@ def _json_batches(queryset: QuerySet, columns: Sequence[SqlColumn]) -> Iterator[
     COPY's escape undone: whole batches at a time, not row by row. A
     backslash pair never straddles two batches (batches end at a row's
     end)."""
-    rows = _copy(json_queryset(queryset, columns), "FORMAT text")
+    rows = _copy(json_queryset(queryset, columns), "FORMAT text", streamed_order=True)
     for batch in _batched(rows):
         yield batch.replace(_COPY_BACKSLASH, _BACKSLASH)
 

@@ -207,6 +207,30 @@ def test_copy_stopped_early_leaves_the_connection_usable(tricky):
     assert Observation.objects.count() >= len(tricky)
 
 
+def _enable_sort():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_sort")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("stop_early", [False, True])
+def test_json_rows_stream_in_order_and_leave_the_planner_as_it_was(tricky, stop_early):
+    """JSON rows are read in key order without a sort (copy_export._copy);
+    the setting that asks for it is reset, also when the reader stops."""
+    figures = Observation.objects.published().order_by("pk")
+    chunks = copy_chunks("jsonl", figures, exports.figure_columns("http://x"))
+    if stop_early:
+        next(chunks)
+        chunks.close()
+    else:
+        lines = b"".join(chunks).decode().splitlines()
+        ids = [json.loads(line)["id"] for line in lines]
+        assert ids == sorted(ids) == list(figures.values_list("pk", flat=True))
+
+    assert _enable_sort() == "on"
+    assert Observation.objects.count() >= len(tricky)
+
+
 def test_dates_stay_iso_under_another_datestyle(tricky):
     figures = Observation.objects.published().order_by("pk")
     columns = exports.figure_columns("http://testserver")

@@ -9,11 +9,9 @@ from rest_framework import serializers
 
 from api import changes
 from countries.models import Country, Organization, PartnerAgreement
+from explorer.exports import value_unit
 from projects.models import Metric, Observation, Project
 from sources.models import Source
-
-# The value's unit for currency metrics (exports say the same).
-CURRENCY_UNIT = "USD"
 
 
 def absolute(request, name, *args) -> str:
@@ -149,11 +147,8 @@ class FigureSerializer(serializers.ModelSerializer):
         ]
 
     def get_unit(self, figure) -> str:
-        if figure.metric.is_currency:
-            return CURRENCY_UNIT
-        if figure.unit == "US$":
-            return CURRENCY_UNIT
-        return figure.unit or figure.metric.unit
+        metric = figure.metric
+        return value_unit(figure.unit, metric.unit, metric.is_currency)
 
 
 class CountryRefSerializer(serializers.ModelSerializer):

@@ -187,16 +187,22 @@ _READ_ONLY = {"metric_unit", "metric_is_currency"}
 FIGURE_COLUMNS = [c for c in columns_of(FIGURE_EXPORT) if c not in _READ_ONLY]
 
 
+CURRENCY_UNIT = "USD"
+
+
+def value_unit(unit: str, metric_unit: str, metric_is_currency: bool) -> str:
+    """The unit of a figure's value: a currency metric's values are US
+    dollars, an “Other figure” states its own, any other is in its metric's
+    unit. ``figure_sql`` says the same in SQL."""
+    if metric_is_currency or unit == "US$":
+        return CURRENCY_UNIT
+    return unit or metric_unit
+
+
 def _figure_row(request, row):
-    # The unit of the value: an “Other figure” states its own, a currency
-    # metric's values are US dollars, any other is in its metric's unit.
-    metric_unit = row.pop("metric_unit")
-    if row.pop("metric_is_currency"):
-        row["unit"] = "USD"
-    elif not row["unit"]:
-        row["unit"] = metric_unit
-    elif row["unit"] == "US$":
-        row["unit"] = "USD"
+    row["unit"] = value_unit(
+        row["unit"], row.pop("metric_unit"), row.pop("metric_is_currency")
+    )
     row["permalink"] = _permalink(request, "figures:detail", row["id"])
     return row
 
@@ -205,9 +211,9 @@ def figure_sql(base: str) -> dict[str, Expression]:
     """``_figure_row`` in SQL: the unit and the permalink."""
     return {
         "unit": Case(
-            When(metric__is_currency=True, then=Value("USD")),
+            When(metric__is_currency=True, then=Value(CURRENCY_UNIT)),
             When(unit="", then=F("metric__unit")),
-            When(unit="US$", then=Value("USD")),
+            When(unit="US$", then=Value(CURRENCY_UNIT)),
             default=F("unit"),
             output_field=CharField(),
         ),

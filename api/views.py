@@ -2,7 +2,6 @@
 public pages show (published figures only), filtered by the pages' own
 filters (api.filters) and paged by cursor (api.pagination)."""
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.response import Response
@@ -14,9 +13,6 @@ from countries.models import Country, Organization, PartnerAgreement
 from projects.counts import countries_with_project_count
 from projects.models import Metric, Observation, Project
 from sources.models import Source
-
-# Long texts a list row does not show.
-SOURCE_TEXT = "text"
 
 
 class ReadOnly(viewsets.ReadOnlyModelViewSet):
@@ -30,9 +26,9 @@ class ProjectViewSet(ReadOnly):
     serializer_class = serializers.ProjectSerializer
     filterset_class = filters.ProjectFilter
     lookup_field = "slug"
-    queryset = Project.objects.defer(
+    queryset = Project.objects.with_countries().defer(
         "search_document", "specifications", "data_gaps", "countries_note"
-    ).prefetch_related("countries")
+    )
 
 
 class FigureViewSet(ReadOnly):
@@ -97,9 +93,9 @@ class SourceViewSet(ReadOnly):
 
     serializer_class = serializers.SourceSerializer
     filterset_class = filters.SourceFilter
-    queryset = Source.objects.defer(SOURCE_TEXT).annotate(
-        text_stored=ExpressionWrapper(~Q(text=""), output_field=BooleanField())
-    )
+    # The sources list's rows (text left unloaded, ``text_stored``); the
+    # cursor sets the order.
+    queryset = Source.objects.for_list()
 
 
 class MetricViewSet(ReadOnly):

@@ -280,9 +280,12 @@ class PageCacheMiddleware:
         else:
             content, headers = None, []
         # Served stale (or not, if None) to the first visitors after the
-        # next edit, so it lives as long as a generation may.
+        # next edit, so it lives as long as a generation may. A render that
+        # may not be stored is marked for the requests waiting on it only:
+        # junk values (issue 15) leave no lasting entry.
         latest = LatestPage(token, content, headers, time.time())
-        safe_set(latest_key(digest), latest, data_generation.CACHE_SECONDS)
+        lasts = data_generation.CACHE_SECONDS if content is not None else LOCK_SECONDS
+        safe_set(latest_key(digest), latest, lasts)
         return response
 
     def replay(self, request, stored, latest=None, decision=None):

@@ -3,6 +3,8 @@ empty fields and a different order share one entry, and queries the page
 does not accept are rendered but never stored (issue 15: a fuzz of junk
 parameters added 3,227 entries, each a full render)."""
 
+import time
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -109,6 +111,11 @@ def test_an_invalid_query_is_rendered_but_not_stored(client, figure, query):
     assert again.context is not None  # rendered again, not replayed
     assert again.content == first.content
     assert _page_entries() == 0
+    # Only a short-lived mark for requests waiting on the render remains.
+    now = time.time()
+    for key, expires in cache._expire_info.items():
+        if "page-latest:" in key:
+            assert expires - now <= page_cache.LOCK_SECONDS
 
 
 def test_the_page_is_rendered_from_the_canonical_query(client, figure):
